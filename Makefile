@@ -1,0 +1,63 @@
+# billable: the front door.
+#
+#   make run                parse the bundled sample mailboxes (fixtures/sample) and print one line per message
+#   make test               build, run the unit and CLI tests, then the conformance run against Python's email
+#   make build              debug build          make release    optimised build
+#   make bench              parser benchmark: billable vs GMime 3 vs Python on generated 100 MB mboxes
+#   make fuzz               bounded libFuzzer run of the parser and readers (FUZZ_SECONDS, default 600)
+#   make corpus             conformance run only (BILLABLE_CORPORA, default ../shared/corpora)
+#   make golden             re-record the golden files (BILLABLE_RECORD=1)
+#   make clean
+#
+# Every rule installs the Debian packages it needs when they are missing (CI runs as root on a
+# fresh image), so a fresh clone needs nothing but `make run` or `make test`.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+BILLABLE_CORPORA ?= $(abspath ../shared/corpora)
+ORACLE ?= $(abspath ../shared/tools/mime_oracle.py)
+FUZZ_SECONDS ?= 600
+APT_PACKAGES := pkg-config libxml2-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
+DEBUG_BIN := .build/debug/billable
+RELEASE_BIN := .build/release/billable
+
+.PHONY: deps build release run test corpus golden bench fuzz clean
+
+deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "installing $(APT_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product billable
+
+run: build
+	$(DEBUG_BIN) parse fixtures/sample/mbox fixtures/sample/maildir fixtures/sample/eml
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory corpus
+
+corpus: build
+	@if [ -d "$(BILLABLE_CORPORA)" ] && [ -f "$(ORACLE)" ]; then \
+	  python3 Tests/Conformance/conformance.py $(DEBUG_BIN) "$(BILLABLE_CORPORA)" "$(ORACLE)"; \
+	else \
+	  echo "conformance: skipped ($(BILLABLE_CORPORA) or $(ORACLE) not present)"; \
+	fi
+
+golden: deps
+	BILLABLE_RECORD=1 $(SWIFT) test
+
+bench: release
+	BILLABLE=$(abspath $(RELEASE_BIN)) bash bench/run.sh
+
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Tests/Fuzz/run.sh
+
+clean:
+	rm -rf .build .build-fuzz

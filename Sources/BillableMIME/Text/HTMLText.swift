@@ -1,0 +1,87 @@
+import CLibXML2
+
+/// HTML to plain text through libxml2's forgiving HTML parser.
+///
+/// Network access and entity loading are off (`HTML_PARSE_NONET`; the HTML parser never
+/// loads external entities). Script, style, head and title content is dropped; block elements
+/// become line breaks and table cells a space; links keep their text. The tree is walked
+/// with parent pointers rather than recursion, so deep markup cannot overflow the stack.
+package enum HTMLText {
+  /// The text of an HTML document given as UTF-8.
+  package static func text(fromHTML html: String) -> String {
+    var utf8 = Array(html.utf8)
+    if utf8.isEmpty { return "" }
+    _ = silenceOnce
+    let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+      | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+    let document: htmlDocPtr? = utf8.withUnsafeMutableBufferPointer { buffer in
+      buffer.baseAddress.flatMap { base in
+        base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+          htmlReadMemory($0, Int32(clamping: buffer.count), nil, "UTF-8", options)
+        }
+      }
+    }
+    guard let document else { return "" }
+    defer { xmlFreeDoc(document) }
+    guard let root = xmlDocGetRootElement(document) else { return "" }
+
+    var out = [UInt8]()
+    out.reserveCapacity(utf8.count / 2)
+    var node: xmlNodePtr? = root
+    var entering = true
+    while let current = node {
+      let name = elementName(current)
+      let isShown = current.pointee.type == XML_ELEMENT_NODE && !skipped.contains(name)
+      if entering {
+        if isShown {
+          appendBreak(for: name, to: &out)
+          if let child = current.pointee.children {
+            node = child
+            continue
+          }
+        } else if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
+          var p = current.pointee.content
+        {
+          while p.pointee != 0 {
+            out.append(p.pointee)
+            p += 1
+          }
+        }
+      }
+      // Leaving the node: close its block, then go to the next sibling or back up.
+      if isShown { appendBreak(for: name, to: &out) }
+      if current == root { break }
+      if let next = current.pointee.next {
+        node = next
+        entering = true
+      } else {
+        node = current.pointee.parent
+        entering = false
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private static func appendBreak(for name: String, to out: inout [UInt8]) {
+    if blocks.contains(name) {
+      out.append(0x0A)
+    } else if cells.contains(name) {
+      out.append(0x20)
+    }
+  }
+
+  private static let silenceOnce: Void = { billable_xml_silence_errors() }()
+
+  private static func elementName(_ node: xmlNodePtr) -> String {
+    guard node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name else { return "" }
+    return String(cString: name)
+  }
+
+  private static let skipped: Set<String> = ["script", "style", "head", "title", "template", "noscript"]
+  private static let cells: Set<String> = ["td", "th"]
+  private static let blocks: Set<String> = [
+    "address", "article", "aside", "blockquote", "br", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
+  ]
+}

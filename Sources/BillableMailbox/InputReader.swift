@@ -1,0 +1,196 @@
+import BillableModel
+
+/// Walks the inputs a user names (files, directories, `-`) and yields their messages one at a
+/// time, detecting each file's format.
+///
+/// - A directory that is a Maildir is read as one; any other directory is walked recursively in
+///   sorted order, skipping dot-files and files that are plainly not mail (README, LICENSE,
+///   COPYING, MANIFEST, `*.md`, `*.toml`, `*.json`, `*.csv`, `*.sqlite`).
+/// - A file is gzip if it starts with the gzip magic, mbox if it starts with a `From ` line
+///   (after an optional BOM), otherwise one message (.eml).
+/// - `-` is standard input, sniffed the same way.
+///
+/// A file that cannot be read is reported through `next()` as a failure and the walk goes on.
+package final class InputReader {
+  /// What the walk produced next.
+  package enum Event: Sendable {
+    case message(RawMessage)
+    case failure(MailboxError)
+  }
+
+  private enum Pending {
+    case path(String)
+    case maildir(MaildirReader.Entry)
+  }
+
+  private var pending: [Pending]
+  private var mbox: MboxReader?
+  private var mboxGzip: GzipSource?
+  private var mboxPath = ""
+
+  /// - Parameter paths: files, directories and `-`, in the order given.
+  package init(paths: [String]) {
+    self.pending = paths.reversed().map { .path($0) }
+  }
+
+  /// The next message or failure, or `nil` when every input is done.
+  package func next() -> Event? {
+    while true {
+      if let reader = mbox {
+        do {
+          if var message = try reader.next() {
+            if let gzip = mboxGzip, gzip.wasTruncated, !message.defects.contains(where: { $0.kind == .truncatedCompressedFile }) {
+              message.defects.append(Defect(.truncatedCompressedFile, offset: Int(message.source.byteOffset)))
+            }
+            return .message(message)
+          }
+          mbox = nil
+          mboxGzip = nil
+        } catch let error as MailboxError {
+          mbox = nil
+          mboxGzip = nil
+          return .failure(error)
+        } catch {
+          mbox = nil
+          mboxGzip = nil
+          return .failure(MailboxError(path: mboxPath, message: "\(error)"))
+        }
+      }
+      guard let item = pending.popLast() else { return nil }
+      switch item {
+      case .maildir(let entry):
+        do {
+          let bytes = try FileSystem.readAll(entry.path)
+          let source = SourceRef(
+            path: entry.path, format: .maildir, maildirKey: entry.key, maildirFlags: entry.flags,
+            maildirFolder: entry.folder)
+          return .message(RawMessage(bytes: bytes, source: source))
+        } catch let error as MailboxError {
+          return .failure(error)
+        } catch {
+          return .failure(MailboxError(path: entry.path, message: "\(error)"))
+        }
+      case .path(let path):
+        if let event = open(path) { return event }
+      }
+    }
+  }
+
+  /// Starts reading `path`: queues a directory's contents, starts an mbox, or returns a single
+  /// message or a failure.
+  private func open(_ path: String) -> Event? {
+    do {
+      if path == "-" {
+        return try openStream(FileSource(standardInput: ()), path: "-", isStandardInput: true)
+      }
+      if FileSystem.isDirectory(path) {
+        if MaildirReader.isMaildir(path) {
+          let entries = try MaildirReader.entries(in: path)
+          pending.append(contentsOf: entries.reversed().map { .maildir($0) })
+          return nil
+        }
+        let names = try FileSystem.sortedNames(in: path).filter { !Self.isSkippedName($0) }
+        pending.append(contentsOf: names.reversed().map { .path(path.hasSuffix("/") ? path + $0 : path + "/" + $0) })
+        return nil
+      }
+      guard FileSystem.exists(path) else {
+        return .failure(MailboxError(path: path, message: "no such file or directory"))
+      }
+      guard FileSystem.isRegularFile(path) else { return nil }  // sockets, fifos in a walked tree
+      return try openStream(FileSource(path: path), path: path, isStandardInput: false)
+    } catch let error as MailboxError {
+      return .failure(error)
+    } catch {
+      return .failure(MailboxError(path: path, message: "\(error)"))
+    }
+  }
+
+  private func openStream(_ file: FileSource, path: String, isStandardInput: Bool) throws -> Event? {
+    let sniffer = try SniffingSource(file)
+    var source: any ByteSource = sniffer
+    var gzip: GzipSource? = nil
+    if sniffer.head.starts(with: [0x1F, 0x8B]) {
+      let decompressed = try GzipSource(sniffer, path: path)
+      gzip = decompressed
+      let inner = try SniffingSource(decompressed)
+      source = inner
+      return try startReading(source, head: inner.head, path: path, isStandardInput: isStandardInput, gzip: gzip)
+    }
+    return try startReading(source, head: sniffer.head, path: path, isStandardInput: isStandardInput, gzip: gzip)
+  }
+
+  private func startReading(
+    _ source: any ByteSource, head: [UInt8], path: String, isStandardInput: Bool, gzip: GzipSource?
+  ) throws -> Event? {
+    if FormatSniffer.isMbox(head) {
+      mbox = MboxReader(source: source, path: path, format: isStandardInput ? .stdin : .mbox)
+      mboxGzip = gzip
+      mboxPath = path
+      return nil
+    }
+    let bytes = try FileSystem.readAll(source)
+    if bytes.isEmpty { return nil }  // an empty file holds no message
+    var message = RawMessage(bytes: bytes, source: SourceRef(path: path, format: isStandardInput ? .stdin : .eml))
+    if let gzip, gzip.wasTruncated { message.defects.append(Defect(.truncatedCompressedFile, offset: 0)) }
+    return .message(message)
+  }
+
+  static func isSkippedName(_ name: String) -> Bool {
+    if name.hasPrefix(".") { return true }
+    let lower = name.lowercased()
+    for prefix in ["readme", "license", "licence", "copying", "manifest", "artistic-license"]
+    where lower == prefix || lower.hasPrefix(prefix + ".") {
+      return true
+    }
+    for suffix in [".md", ".toml", ".json", ".jsonl", ".csv", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".py", ".sh"]
+    where lower.hasSuffix(suffix) {
+      return true
+    }
+    return false
+  }
+}
+
+/// Format detection from a file's first bytes.
+package enum FormatSniffer {
+  /// Whether the bytes start an mbox: `From ` first, after an optional UTF-8 BOM.
+  package static func isMbox(_ head: [UInt8]) -> Bool {
+    var bytes = head[...]
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    return bytes.starts(with: Array("From ".utf8))
+  }
+}
+
+/// Reads the first bytes of a stream for sniffing, then replays them before the rest.
+final class SniffingSource: ByteSource {
+  private var inner: any ByteSource
+  let head: [UInt8]
+  private var replayed = 0
+
+  init(_ inner: any ByteSource) throws {
+    var inner = inner
+    var head = [UInt8](repeating: 0, count: 512)
+    var count = 0
+    while count < head.count {
+      let n = try head.withUnsafeMutableBufferPointer { pointer -> Int in
+        guard let base = pointer.baseAddress else { return 0 }
+        return try inner.read(into: base + count, count: pointer.count - count)
+      }
+      if n == 0 { break }
+      count += n
+    }
+    self.inner = inner
+    self.head = Array(head[0..<count])
+  }
+
+  func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+    if replayed < head.count {
+      let n = min(count, head.count - replayed)
+      head.withUnsafeBufferPointer { pointer in
+        if let base = pointer.baseAddress { buffer.update(from: base + replayed, count: n) }
+      }
+      replayed += n
+      return n
+    }
+    return try inner.read(into: buffer, count: count)
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// The `billable` command: glue between the libraries and the terminal. No business logic
+/// lives here; exit codes are decided in `main()` and nowhere else.
+@main
+struct Billable: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "billable",
+    abstract: "Turn exported mailboxes into billable-time entries.",
+    discussion: """
+      Reads mbox (mboxo, mboxrd, mboxcl2, .mbox.gz), Maildir/Maildir++ and .eml files.
+
+      Exit status: 0 done; 1 failed; 2 usage or configuration error; 3 done, but some \
+      inputs or messages could not be read or parsed (they are listed on stderr).
+      """,
+    version: "0.1.0",
+    subcommands: [Parse.self]
+  )
+
+  static func main() async {
+    // A closed pipe (`billable parse x | head`) must end the run quietly, not kill it.
+    signal(SIGPIPE, SIG_IGN)
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let output as OutputClosed {
+      _ = output
+      Foundation.exit(0)
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+/// Thrown when stdout's reader has gone away (EPIPE): the run is done, not failed.
+struct OutputClosed: Error {}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import BillableMIME
+import BillableMailbox
+import BillableModel
+
+/// `billable parse`: read messages and show what the parser saw.
+struct Parse: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Parse messages and print what was found in each.",
+    discussion: """
+      INPUT is an mbox (optionally .gz), a Maildir, an .eml file, a directory (walked \
+      recursively, each file's format detected) or - for standard input.
+
+      By default one line per message: content hash, source, date, sender, subject, parts, \
+      words of new text and defects. --json prints one JSON object per message with the \
+      fields of Python's email package reading (see shared/tools/mime_oracle.py), for \
+      inspection and differential testing. --count prints only totals.
+      """)
+
+  @Argument(help: "Mailboxes, message files or directories; - for standard input.")
+  var inputs: [String]
+
+  @Flag(help: "One JSON object per message (JSON Lines).")
+  var json = false
+
+  @Flag(help: "Parse everything but print only the totals (for benchmarks).")
+  var count = false
+
+  func validate() throws {
+    if json && count { throw ValidationError("--json and --count cannot be used together.") }
+  }
+
+  func run() async throws {
+    let reader = InputReader(paths: inputs)
+    let parser = MessageParser()
+    let output = BufferedOutput()
+    var totals = Totals()
+    while let event = reader.next() {
+      switch event {
+      case .failure(let error):
+        totals.failures += 1
+        StandardError.write("billable: \(error)")
+      case .message(let raw):
+        let message = parser.parse(raw.bytes)
+        let body = message.body()
+        totals.add(raw: raw, message: message, body: body)
+        if json {
+          try output.write(ParseReport.json(raw: raw, message: message, body: body).rendered + "\n")
+        } else if !count {
+          try output.write(ParseReport.line(raw: raw, message: message, body: body) + "\n")
+        }
+      }
+    }
+    if count {
+      try output.write(totals.line + "\n")
+    }
+    try output.flush()
+    if totals.failures > 0 || totals.unparseable > 0 {
+      throw ExitCode(3)
+    }
+  }
+}
+
+/// Running totals for `--count` and the exit status.
+struct Totals {
+  var messages = 0
+  var bytes = 0
+  var textBytes = 0
+  var addresses = 0
+  var withDefects = 0
+  var unparseable = 0
+  var failures = 0
+
+  mutating func add(raw: RawMessage, message: ParsedMessage, body: MessageBody) {
+    messages += 1
+    bytes += raw.bytes.count
+    textBytes += body.text.utf8.count + (message.subject?.utf8.count ?? 0)
+    addresses += message.from.count + message.to.count + message.cc.count
+    if message.hasDefects || !body.defects.isEmpty || !raw.defects.isEmpty { withDefects += 1 }
+    if message.defects.contains(where: { $0.kind == .noHeaders }) { unparseable += 1 }
+  }
+
+  var line: String {
+    "billable messages=\(messages) bytes=\(bytes) text_bytes=\(textBytes) addresses=\(addresses) "
+      + "with_defects=\(withDefects) unparseable=\(unparseable) read_failures=\(failures)"
+  }
+}
+
+/// The two per-message renderings of `billable parse`.
+enum ParseReport {
+  static func line(raw: RawMessage, message: ParsedMessage, body: MessageBody) -> String {
+    let hash = String(raw.contentHash.hex.prefix(12))
+    let date = message.date?.isoWithOffset ?? "-"
+    let from = message.from.first.map { $0.name.isEmpty ? $0.address : "\($0.name) <\($0.address)>" } ?? "-"
+    let subject = message.subject.map { $0.isEmpty ? "-" : $0 } ?? "-"
+    let leaves = message.parts.filter { $0.kind == .leaf }.count
+    let words = body.pieces.newText.split(whereSeparator: { $0.isWhitespace }).count
+    let defects = message.defects.count + body.defects.count + raw.defects.count
+    return "\(hash)  \(raw.source.location)  \(date)  \(from)  \"\(oneLine(subject))\"  parts=\(leaves) "
+      + "new_words=\(words) defects=\(defects)"
+  }
+
+  private static func oneLine(_ text: String) -> String {
+    String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }.prefix(80))
+  }
+
+  static func json(raw: RawMessage, message: ParsedMessage, body: MessageBody) -> JSON {
+    func addresses(_ list: [Address]) -> JSON {
+      .array(list.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) })
+    }
+    let source = raw.source
+    var parts: [JSON] = []
+    for index in message.parts.indices {
+      let part = message.parts[index]
+      guard part.kind != .multipart else { continue }
+      parts.append(
+        .object([
+          ("path", .string(part.path)),
+          ("content_type", .string(part.mimeType)),
+          ("charset", .optional(part.charset)),
+          ("filename", .optional(part.filename)),
+          ("disposition", .optional(part.disposition)),
+          ("decoded_size", .optional(message.decodedSize(of: index))),
+        ]))
+    }
+    let defects = (raw.defects + message.defects + body.defects).map { defect -> JSON in
+      .object([
+        ("kind", .string(defect.kind.rawValue)), ("severity", .string(defect.severity.rawValue)),
+        ("offset", .int(defect.offset)), ("part", .string(defect.partPath)), ("detail", .string(defect.detail)),
+      ])
+    }
+    return .object([
+      (
+        "source",
+        .object([
+          ("path", .string(source.path)), ("format", .string(source.format.rawValue)),
+          ("index", .optional(source.index)), ("key", .optional(source.maildirKey)),
+          ("offset", .int(Int(source.byteOffset))), ("flags", .optional(source.maildirFlags)),
+        ])
+      ),
+      ("content_hash", .string(raw.contentHash.hex)),
+      ("message_id", .optional(message.rawMessageID)),
+      ("date", .optional(message.date?.isoUTC)),
+      ("from", addresses(message.from)),
+      ("to", addresses(message.to)),
+      ("cc", addresses(message.cc)),
+      ("subject", .optional(message.subject)),
+      ("text", .string(TextNormalizer.normalize(body.text))),
+      ("text_from", .optional(body.sourceType)),
+      ("new_text", .string(TextNormalizer.normalize(body.pieces.newText))),
+      ("parts", .array(parts)),
+      ("defects", .array(defects)),
+    ])
+  }
+}
+
+/// The oracle's text normalisation, so the two outputs compare line by line: line breaks to LF,
+/// runs of other whitespace to one space, lines trimmed, blank-line runs to one, ends trimmed.
+enum TextNormalizer {
+  static func normalize(_ text: String) -> String {
+    var lines: [String] = []
+    var blankRun = 0
+    var current = String.UnicodeScalarView()
+    var pendingSpace = false
+    func endLine() {
+      if current.isEmpty {
+        blankRun += 1
+        if blankRun == 1 { lines.append("") }
+      } else {
+        blankRun = 0
+        lines.append(String(current))
+      }
+      current = String.UnicodeScalarView()
+      pendingSpace = false
+    }
+    var previousWasCR = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\n" {
+        if previousWasCR { previousWasCR = false; continue }
+        endLine()
+        continue
+      }
+      previousWasCR = false
+      if scalar == "\r" {
+        previousWasCR = true
+        endLine()
+        continue
+      }
+      if isPythonSpace(scalar) {
+        if !current.isEmpty { pendingSpace = true }
+        continue
+      }
+      if pendingSpace {
+        current.append(" ")
+        pendingSpace = false
+      }
+      current.append(scalar)
+    }
+    endLine()
+    while lines.first == "" { lines.removeFirst() }
+    while lines.last == "" { lines.removeLast() }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Python's `str.isspace()` minus LF and CR, which are line breaks here.
+  private static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x09, 0x0B, 0x0C, 0x1C...0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+      0x3000:
+      return true
+    default:
+      return false
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import Glibc
+
+/// Buffered writes to a file descriptor (stdout by default). `print` flushes per line and
+/// goes through locks; one `write(2)` per 64 KB is what a JSON-lines stream of thousands of
+/// messages needs.
+final class BufferedOutput {
+  private var buffer: [UInt8] = []
+  private let descriptor: Int32
+
+  init(descriptor: Int32 = 1) {
+    self.descriptor = descriptor
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  func write(_ text: String) throws {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  func flush() throws {
+    var offset = 0
+    while offset < buffer.count {
+      let n = buffer.withUnsafeBytes { pointer in
+        Glibc.write(descriptor, pointer.baseAddress.map { $0 + offset }, pointer.count - offset)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        if errno == EPIPE { throw OutputClosed() }
+        throw ExitCodeError(message: "cannot write output: \(String(cString: strerror(errno)))")
+      }
+      offset += n
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+/// An error whose message is the whole story (printed as `error: …`), exiting 1.
+struct ExitCodeError: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}
+
+/// Lines on stderr, unbuffered: diagnostics must appear even if the run dies next.
+enum StandardError {
+  static func write(_ line: String) {
+    let text = line + "\n"
+    _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+  }
+}
