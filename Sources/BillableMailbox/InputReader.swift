@@ -85,8 +85,16 @@ package final class InputReader {
       }
       if FileSystem.isDirectory(path) {
         if MaildirReader.isMaildir(path) {
+          // cur/ and new/ (and Maildir++ .folders) first; then plain sub-directories, which
+          // mail stores such as notmuch nest inside a Maildir, walked as any directory.
           let entries = try MaildirReader.entries(in: path)
-          pending.append(contentsOf: entries.reversed().map { .maildir($0) })
+          var queue: [Pending] = entries.map { .maildir($0) }
+          for name in try FileSystem.sortedNames(in: path)
+          where !Self.isSkippedName(name) && !["cur", "new", "tmp"].contains(name) {
+            let child = path.hasSuffix("/") ? path + name : path + "/" + name
+            if FileSystem.isDirectory(child) { queue.append(.path(child)) }
+          }
+          pending.append(contentsOf: queue.reversed())
           return nil
         }
         let names = try FileSystem.sortedNames(in: path).filter { !Self.isSkippedName($0) }

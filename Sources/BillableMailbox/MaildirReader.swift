@@ -34,6 +34,14 @@ package enum MaildirReader {
 
   private static func folderEntries(_ path: String, folder: String?) throws -> [Entry] {
     var result: [Entry] = []
+    // Message files left at the folder's top level (some tools do this) carry the `:2,` info
+    // suffix; anything else there is the server's bookkeeping (dovecot-uidlist, maildirfolder).
+    for name in try FileSystem.sortedNames(in: path) where !name.hasPrefix(".") && splitInfo(name).flags != nil {
+      let file = path + "/" + name
+      guard FileSystem.isRegularFile(file) else { continue }
+      let (key, flags) = splitInfo(name)
+      result.append(Entry(path: file, key: key, flags: flags, folder: folder))
+    }
     for sub in ["cur", "new"] {
       let directory = path + "/" + sub
       guard FileSystem.isDirectory(directory) else { continue }

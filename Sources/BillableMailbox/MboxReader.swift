@@ -176,23 +176,38 @@ package final class MboxReader {
     end == from || (end == from + 1 && buffer[start + from] == 0x0D)
   }
 
-  /// `From ` + sender + a date with a time of day.
+  /// `From ` + an envelope: `From sender@host date` (classic, with a time of day), `From -`
+  /// (Netscape, Thunderbird) or `From 1789…@xxx` (Gmail Takeout, no date). A body line such as
+  /// "From here on, we proceed" or "From jo@x.example I got this" has none of these shapes.
   private func isSeparator(_ from: Int, _ end: Int) -> Bool {
     let p = buffer + start
-    guard end - from >= 12, p[from] == 0x46, p[from + 1] == 0x72, p[from + 2] == 0x6F, p[from + 3] == 0x6D,
+    guard end - from >= 6, p[from] == 0x46, p[from + 1] == 0x72, p[from + 2] == 0x6F, p[from + 3] == 0x6D,
       p[from + 4] == 0x20
     else { return false }
     var i = from + 5
     while i < end, p[i] == 0x20 { i += 1 }
     let senderStart = i
-    while i < end, p[i] != 0x20, p[i] != 0x09 { i += 1 }
-    guard i > senderStart else { return false }
-    // A time hh:mm somewhere after the sender.
-    while i + 2 < end {
-      if p[i] == 0x3A, isDigit(p[i - 1]), isDigit(p[i + 1]), isDigit(p[i + 2]) { return true }
+    var senderHasAt = false
+    while i < end, p[i] != 0x20, p[i] != 0x09, p[i] != 0x0D {
+      if p[i] == 0x40 { senderHasAt = true }
       i += 1
     }
-    return false
+    guard i > senderStart else { return false }
+    if i == senderStart + 1 && p[senderStart] == 0x2D { return true }  // "From -"
+    var restHasDigit = false
+    var restIsEmpty = true
+    var j = i
+    while j < end {
+      let byte = p[j]
+      if byte != 0x20 && byte != 0x09 && byte != 0x0D { restIsEmpty = false }
+      if isDigit(byte) {
+        restHasDigit = true
+        // A time of day hh:mm.
+        if j + 2 < end, p[j + 1] == 0x3A, isDigit(p[j + 2]) { return true }
+      }
+      j += 1
+    }
+    return senderHasAt && (restIsEmpty || restHasDigit)
   }
 
   private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

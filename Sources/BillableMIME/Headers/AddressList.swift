@@ -4,11 +4,14 @@ package struct Address: Sendable, Hashable {
   package var address: String
   /// The group this mailbox was listed in (`Team: a@x, b@y;`), if any.
   package var group: String?
+  /// A comment next to a bare address (`jo@x.example (Jo Smith)`): old mailers' display name.
+  package var comment: String?
 
-  package init(name: String, address: String, group: String? = nil) {
+  package init(name: String, address: String, group: String? = nil, comment: String? = nil) {
     self.name = name
     self.address = address
     self.group = group
+    self.comment = comment.flatMap { $0.isEmpty ? nil : $0 }
   }
 
   /// The domain part, lowercased (`acme.example`), or `""`.
@@ -174,20 +177,20 @@ enum AddressList {
         var inner = Array(chunk[(open + 1)..<(close ?? chunk.count)])
         // Obsolete route: <@a,@b:user@host>
         if let colon = inner.firstIndex(of: .special(0x3A)) { inner = Array(inner[(colon + 1)...]) }
-        let address = addrSpecText(inner)
-        var name = phraseText(Array(chunk[..<open]))
-        if name.isEmpty, let close {
-          // A comment after the angle address is sometimes the only name.
-          name = commentName(Array(chunk[(close + 1)...]))
+        var address = addrSpecText(inner)
+        let name = phraseText(Array(chunk[..<open]))
+        if address.isEmpty {
+          if name.isEmpty { return }
+          address = "<>"  // the null reverse-path of bounces, kept visible as Python does
         }
-        if address.isEmpty && name.isEmpty { return }
         result.append(Address(name: name, address: address, group: group))
         return
       }
-      // addr-spec, maybe with a comment holding the name: jo@x.example (Jo Smith)
+      // addr-spec, maybe with a comment: jo@x.example (Jo Smith). RFC 5322 gives comments no
+      // meaning, so the name stays empty (as in Python's email package); `comment` keeps it.
       if chunk.contains(.special(0x40)) {
         let address = addrSpecText(chunk)
-        result.append(Address(name: commentName(chunk), address: address, group: group))
+        result.append(Address(name: "", address: address, group: group, comment: commentName(chunk)))
         return
       }
       // No "@": a bare local name (legal only in obsolete forms) or a display name alone.

@@ -86,7 +86,10 @@ enum DateTimeParser {
           hasZone = known
         }
       case .word(let word):
-        if month == nil, let m = monthNumber(word) {
+        if let h = hour, word == "pm" || word == "am" {  // "06:09:22 PM EDT"
+          if word == "pm" && h < 12 { hour = h + 12 }
+          if word == "am" && h == 12 { hour = 0 }
+        } else if month == nil, let m = monthNumber(word) {
           month = m
         } else if offset == nil, hour != nil, let zone = namedZone(word) {
           offset = zone * 60
@@ -161,6 +164,9 @@ enum DateTimeParser {
         if digits == 4 {
           hh = number(i + 1, i + 3)
           mm = number(i + 3, i + 5)
+        } else if digits == 3 {  // "-600": an hour digit dropped by a sloppy mailer
+          hh = number(i + 1, i + 2)
+          mm = number(i + 2, i + 4)
         } else if digits <= 2 {
           hh = number(i + 1, end)
           if end + 2 < n, raw[end] == 0x3A { mm = number(end + 1, digitsRun(end + 1)) }

@@ -10,10 +10,9 @@ struct HeaderBlock {
 
   /// Parses the fields in `bytes[start..<end]`.
   ///
-  /// Lenient where real mail is broken: a line with no colon is recorded and skipped when a
-  /// valid field follows it (the headers go on), and otherwise taken as the start of the body, as
-  /// Python's email package and GMime do; a leading mbox `From ` envelope line is ignored; a
-  /// header block larger than the limit is cut.
+  /// Lenient where real mail is broken: a line that is not a field ends the header block and
+  /// starts the body (recorded as a defect); a leading mbox `From ` envelope line is ignored;
+  /// the obsolete `Name :` form is accepted; a header block larger than the limit is cut.
   static func parse(
     _ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, partPath: String, isTopLevel: Bool,
     options: ParserOptions, defects: inout [Defect]
@@ -72,12 +71,9 @@ struct HeaderBlock {
           continuationRanges.append(pos..<contentEnd)
         } else if pos == start {
           // Leading whitespace before any field: not a header block at all.
+          // A folded line before any field has nothing to continue: drop it and read on, as
+          // Python's email package does (the fields after it are intact).
           defects.append(Defect(.invalidHeaderLine, offset: pos, partPath: partPath, detail: "continuation before any field"))
-          if !isLikelyField(bytes, next, end) {
-            block.bodyStart = pos
-            if isTopLevel { defects.append(Defect(.noHeaders, offset: pos, partPath: partPath)) }
-            return block
-          }
         }
         pos = next
         continue
@@ -97,25 +93,15 @@ struct HeaderBlock {
         pos = next
         continue
       }
+      // Not a field and not a continuation: the header block ends and this line starts the
+      // body, as Python's email package, GMime and mime4j all read it.
       flush()
       if block.fields.isEmpty && pos == start {
-        // The entity starts with something that is not a header: it has no headers.
-        if isTopLevel || isLikelyField(bytes, next, end) {
-          defects.append(Defect(isTopLevel ? .noHeaders : .invalidHeaderLine, offset: pos, partPath: partPath))
-        }
-        if isLikelyField(bytes, next, end) {
-          pos = next
-          continue
-        }
-        block.bodyStart = pos
-        return block
+        if isTopLevel { defects.append(Defect(.noHeaders, offset: pos, partPath: partPath)) }
+      } else {
+        defects.append(Defect(.invalidHeaderLine, offset: pos, partPath: partPath))
       }
-      defects.append(Defect(.invalidHeaderLine, offset: pos, partPath: partPath))
-      if isLikelyField(bytes, next, end) {
-        pos = next
-        continue
-      }
-      block.bodyStart = pos  // the body starts here, with no blank line before it
+      block.bodyStart = pos
       return block
     }
     flush()
@@ -140,15 +126,6 @@ struct HeaderBlock {
       i += 1
     }
     return nil
-  }
-
-  /// Whether the line at `pos` is a well-formed field (used to decide whether a bad line ends
-  /// the headers or is noise inside them).
-  private static func isLikelyField(_ bytes: UnsafeBufferPointer<UInt8>, _ pos: Int, _ end: Int) -> Bool {
-    guard pos < end else { return false }
-    let lineEnd = ByteScan.find(0x0A, in: bytes, from: pos, to: end) ?? end
-    guard let colon = fieldColon(bytes, pos, lineEnd) else { return false }
-    return colon - pos <= 76
   }
 
   private static func appendWithoutLineBreaks(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout [UInt8]) {

@@ -64,9 +64,10 @@ package struct MessageParser: Sendable {
         let split = splitMultipart(bytes, start: header.bodyStart, end: item.end, boundary: Array(boundary.utf8))
         switch split {
         case .none:
+          // No delimiter at all: keep the body as one leaf (its type still says multipart, so
+          // the body chooser takes its text only when nothing better exists).
           defects.append(Defect(.missingStartBoundary, offset: header.bodyStart, partPath: item.path))
           part.kind = .leaf
-          part.mimeType = "text/plain"
         case .some(let found):
           if !found.closed {
             defects.append(Defect(.missingFinalBoundary, offset: item.end, partPath: item.path))
@@ -151,7 +152,6 @@ package struct MessageParser: Sendable {
         kind = .multipart
       } else {
         defects.append(Defect(.multipartWithoutBoundary, offset: item.start, partPath: path))
-        mimeType = "text/plain"
       }
     } else if mimeType == "message/rfc822" || mimeType == "message/global" {
       if item.depth >= options.maxDepth {

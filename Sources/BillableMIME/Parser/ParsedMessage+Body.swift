@@ -34,7 +34,16 @@ extension ParsedMessage {
     if chosen == nil {
       chosen = parts.indices.first { index in
         let part = parts[index]
-        return part.kind == .leaf && part.mediaType == "text" && !part.isAttachment
+        return part.kind == .leaf && part.mediaType == "text" && !part.isAttachment && !part.bodyRange.isEmpty
+      }
+    }
+    if chosen == nil {
+      // A multipart whose boundary is missing or never appears was kept as one leaf, and a
+      // message/partial fragment is raw message text: either is better than no text.
+      chosen = parts.indices.first { index in
+        let part = parts[index]
+        let isFragment = part.mimeType == "message/partial"  // RFC 2046 5.2.2: a piece of a message
+        return part.kind == .leaf && (part.mediaType == "multipart" || isFragment) && !part.bodyRange.isEmpty
       }
     }
     var text = ""
@@ -43,7 +52,7 @@ extension ParsedMessage {
     if let index = chosen {
       let part = parts[index]
       text = decodedText(of: index, defects: &defects)
-      if part.mimeType == "text/html" {
+      if part.mimeType == "text/html" || part.mimeType == "application/xhtml+xml" {
         text = HTMLText.text(fromHTML: text)
       }
       sourceType = part.mimeType
@@ -70,7 +79,8 @@ extension ParsedMessage {
       let part = parts[index]
       if part.isAttachment { continue }
       if part.mediaType == "text" {
-        if part.mediaSubtype == subtype, part.kind == .leaf { return index }
+        // A zero-length part (two delimiters in a row) is no body.
+        if part.mediaSubtype == subtype, part.kind == .leaf, !part.bodyRange.isEmpty { return index }
         continue
       }
       guard part.kind == .multipart else { continue }
