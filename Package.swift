@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "BillableTestSupport", dependencies: ["BillableModel"]),
 
     .testTarget(
-      name: "BillableMIMETests", dependencies: ["BillableMIME", "BillableModel", "BillableTestSupport"]),
+      name: "BillableMIMETests", dependencies: ["BillableMIME", "BillableMailbox", "BillableModel", "BillableTestSupport"]),
     .testTarget(
       name: "BillableMailboxTests",
       dependencies: ["BillableMailbox", "BillableMIME", "BillableModel", "BillableTestSupport"]),

@@ -130,6 +130,24 @@ extension ParsedMessage {
     }
   }
 
+  /// CRLF and lone CR become LF: text has one line ending whatever the file had.
+  static func normalizingLineEndings(_ bytes: [UInt8]) -> [UInt8] {
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0D {
+        out.append(0x0A)
+        if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+      } else {
+        out.append(byte)
+      }
+      index += 1
+    }
+    return out
+  }
+
   /// The part's text: transfer decoding, charset (with the fallback), format=flowed.
   package func decodedText(of index: Int, defects: inout [Defect]) -> String {
     let part = parts[index]
@@ -143,6 +161,11 @@ extension ParsedMessage {
       content.removeAll { $0 == 0 }
     }
     let charset = part.parameters["charset"]
+    if content.contains(0x0D), !(charset?.lowercased().hasPrefix("utf-16") ?? false),
+      !(charset?.lowercased().hasPrefix("utf-32") ?? false)
+    {
+      content = Self.normalizingLineEndings(content)
+    }
     let decoded = Charset.decode(content, charset: charset)
     if let kind = decoded.defect {
       defects.append(Defect(kind, offset: part.bodyRange.lowerBound, partPath: part.path, detail: charset ?? "none"))

@@ -59,7 +59,31 @@ package enum HTMLText {
         entering = false
       }
     }
+    // libxml2 stops building the tree past 256 levels of nesting and drops the rest; hostile
+    // or machine-made HTML can go deeper. Then the plain tag-stripped text is the safer reading.
+    let stripped = strippedText(utf8)
+    if out.count < stripped.count / 2 {
+      return String(decoding: stripped, as: UTF8.self)
+    }
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Text with every tag removed (entities left as written), for the cases
+  /// the tree walk cannot handle.
+  static func strippedText(_ html: [UInt8]) -> [UInt8] {
+    var out = [UInt8]()
+    out.reserveCapacity(html.count / 2)
+    var inTag = false
+    for byte in html {
+      if inTag {
+        if byte == 0x3E { inTag = false; out.append(0x20) }
+      } else if byte == 0x3C {
+        inTag = true
+      } else {
+        out.append(byte)
+      }
+    }
+    return out
   }
 
   private static func appendBreak(for name: String, to out: inout [UInt8]) {

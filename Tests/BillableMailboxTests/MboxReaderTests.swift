@@ -1,0 +1,186 @@
+import BillableMailbox
+import BillableModel
+import BillableTestSupport
+import Foundation
+import Testing
+
+/// All messages an input yields, failing the test on a read failure.
+func readAll(_ paths: [String]) -> [RawMessage] {
+  let reader = InputReader(paths: paths)
+  var messages: [RawMessage] = []
+  while let event = reader.next() {
+    switch event {
+    case .message(let message): messages.append(message)
+    case .failure(let error): Issue.record("read failure: \(error)")
+    }
+  }
+  return messages
+}
+
+/// One line per message: index, offset, size, hash and the raw Subject line (readers do not
+/// parse MIME), the GMime-style mbox golden.
+func mboxListing(_ messages: [RawMessage]) -> String {
+  messages.map { message in
+    let text = String(decoding: message.bytes, as: UTF8.self)
+    let subject = text.split(separator: "\n").first { $0.hasPrefix("Subject:") }.map {
+      String($0.dropFirst(8)).trimmingCharacters(in: .whitespacesAndNewlines)
+    } ?? "-"
+    let defects = message.defects.map(\.kind.rawValue).joined(separator: ",")
+    return "message \(message.source.index.map(String.init) ?? "-") offset=\(message.source.byteOffset) "
+      + "bytes=\(message.bytes.count) hash=\(message.contentHash.hex.prefix(16)) subject=\(subject)"
+      + (defects.isEmpty ? "" : " defects=\(defects)")
+  }.joined(separator: "\n") + "\n"
+}
+
+@Suite("mbox reader")
+struct MboxReaderTests {
+  static let mboxes = [
+    "mbox/mboxo/basic.mbox", "mbox/mboxrd/quoted-from.mbox", "mbox/mboxcl2/content-length.mbox", "mbox/crlf/crlf.mbox",
+    "mbox/gmail/takeout.mbox", "mbox/edge/bom.mbox", "mbox/edge/no-trailing-newline.mbox",
+    "mbox/edge/from-in-body-not-separator.mbox", "mbox/gz/basic.mbox.gz",
+  ]
+
+  @Test("offsets and content hashes", arguments: mboxes)
+  func golden(_ relative: String) {
+    let messages = readAll([Fixtures.url(relative).path])
+    #expect(!messages.isEmpty)
+    let golden = relative.replacingOccurrences(of: ".mbox.gz", with: ".gz").replacingOccurrences(of: ".mbox", with: "")
+      + ".expected.txt"
+    if let difference = Golden.check(mboxListing(messages), against: golden) {
+      Issue.record(Comment(rawValue: difference))
+    }
+  }
+
+  @Test("message counts per variant")
+  func counts() {
+    #expect(readAll([Fixtures.url("mbox/mboxo/basic.mbox").path]).count == 3)
+    #expect(readAll([Fixtures.url("mbox/mboxrd/quoted-from.mbox").path]).count == 3)
+    #expect(readAll([Fixtures.url("mbox/mboxcl2/content-length.mbox").path]).count == 3)
+    #expect(readAll([Fixtures.url("mbox/crlf/crlf.mbox").path]).count == 3)
+    #expect(readAll([Fixtures.url("mbox/edge/empty.mbox").path]).isEmpty)
+    #expect(readAll([Fixtures.url("mbox/edge/from-in-body-not-separator.mbox").path]).count == 2)
+  }
+
+  @Test("mboxrd quoting loses one level")
+  func mboxrd() {
+    let bodies = readAll([Fixtures.url("mbox/mboxrd/quoted-from.mbox").path]).map { String(decoding: $0.bytes, as: UTF8.self) }
+    let lines = bodies.joined(separator: "\n").split(separator: "\n")
+    #expect(lines.contains("From the seller's draft we keep clause 4."))  // was >From
+    #expect(lines.contains(">From the seller's draft we keep clause 4."))  // was >>From
+    #expect(lines.contains(">>From three levels: un-quoted once it has two."))  // was >>>From
+    #expect(lines.contains("From one level."))
+    #expect(lines.contains("> From with a space after '>' is an ordinary quote and stays."))
+  }
+
+  @Test("Content-Length frames mboxcl2 bodies with unquoted From lines")
+  func mboxcl2() {
+    let messages = readAll([Fixtures.url("mbox/mboxcl2/content-length.mbox").path])
+    let text = messages.map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
+    #expect(text.split(separator: "\n").contains { $0.hasPrefix("From ") })
+  }
+
+  @Test("gzip gives the same messages as the plain file")
+  func gzip() {
+    let plain = readAll([Fixtures.url("mbox/mboxo/basic.mbox").path]).map(\.contentHash)
+    let compressed = readAll([Fixtures.url("mbox/gz/basic.mbox.gz").path]).map(\.contentHash)
+    #expect(plain == compressed)
+  }
+
+  @Test("CRLF and LF copies of one message hash the same")
+  func crlfHash() throws {
+    let bytes = try Fixtures.bytes("mime/rfc/001-plain-ascii.eml")
+    #expect(ContentHasher.hash(canonicalizing: bytes) == ContentHasher.hash(canonicalizing: Fixtures.toCRLF(bytes)))
+    #expect(ContentHasher.hash(canonicalizing: bytes) == ContentHasher.hash(canonicalizing: bytes + [0x0A, 0x0A]))
+    #expect(ContentHasher.hash(canonicalizing: bytes) != ContentHasher.hash(canonicalizing: bytes + [0x78]))
+  }
+
+  /// A multi-megabyte mbox written here, with messages of varied sizes straddling the reader's
+  /// 1 MiB chunks, must come back message for message, byte for byte.
+  @Test("streaming across chunk boundaries")
+  func chunkBoundaries() throws {
+    var expected: [[UInt8]] = []
+    var file = [UInt8]()
+    var seed: UInt64 = 42
+    func random(_ bound: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((seed >> 33) % UInt64(bound))
+    }
+    for index in 0..<400 {
+      var message = Array("From: a@x.example\nSubject: message \(index)\n\n".utf8)
+      let lines = 1 + random(600)
+      for line in 0..<lines {
+        if line % 97 == 5 {
+          message += Array(">From the quoted line \(line)\n".utf8)  // un-quoted by one level
+        } else {
+          message += Array(String(repeating: "x", count: random(120)).utf8) + [0x0A]
+        }
+      }
+      file += Array("From a@x.example Mon Jan  1 00:00:00 2024\n".utf8) + message + [0x0A]
+      var unquoted = message
+      var i = 0
+      while i + 6 < unquoted.count {
+        if (i == 0 || unquoted[i - 1] == 0x0A) && unquoted[i] == 0x3E && unquoted[i + 1] == 0x46 {
+          unquoted.remove(at: i)
+        }
+        i += 1
+      }
+      expected.append(unquoted)
+    }
+    #expect(file.count > 3 << 20)
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("billable-chunks-\(UUID().uuidString).mbox")
+    try Data(file).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let messages = readAll([url.path])
+    #expect(messages.count == expected.count)
+    for (message, bytes) in zip(messages, expected) where message.bytes != bytes {
+      Issue.record("message \(message.source.index ?? -1) differs")
+      break
+    }
+  }
+}
+
+@Suite("Maildir and directory walking")
+struct MaildirReaderTests {
+  @Test("cur and new are read, tmp is not; flags and folders come from names")
+  func maildir() {
+    let messages = readAll([Fixtures.url("maildir/basic").path])
+    #expect(messages.count == 4)
+    #expect(!messages.contains { $0.source.path.contains("/tmp/") })
+    let seen = messages.first { $0.source.path.hasSuffix(":2,RS") }
+    #expect(seen?.source.maildirFlags == "RS")
+    #expect(seen?.source.maildirKey == "1700000001.M2P1.host")
+    #expect(messages.contains { $0.source.maildirFolder == ".Sent" })
+    #expect(messages.allSatisfy { $0.source.format == .maildir })
+  }
+
+  @Test("info suffixes", arguments: [
+    ("1.M1.host:2,S", "1.M1.host", "S"), ("1.M1.host;2,FS", "1.M1.host", "FS"), ("1.M1.host", "1.M1.host", nil),
+    ("1.M1.host,S=123:2,", "1.M1.host,S=123", ""),
+  ] as [(String, String, String?)])
+  func info(_ name: String, _ key: String, _ flags: String?) {
+    let split = MaildirReader.splitInfo(name)
+    #expect(split.key == key)
+    #expect(split.flags == flags)
+  }
+
+  @Test("the same message from mbox, Maildir and .eml has one hash")
+  func deduplication() {
+    let messages = readAll([
+      Fixtures.url("sample/mbox").path, Fixtures.url("sample/maildir").path, Fixtures.url("sample/eml").path,
+    ])
+    #expect(messages.count == 24)
+    #expect(Set(messages.map(\.contentHash)).count == 20)
+  }
+
+  @Test("a missing input is a failure and the walk goes on")
+  func missing() {
+    let reader = InputReader(paths: ["/nonexistent/billable", Fixtures.url("mbox/mboxo/basic.mbox").path])
+    var failures = 0
+    var messages = 0
+    while let event = reader.next() {
+      if case .failure = event { failures += 1 } else { messages += 1 }
+    }
+    #expect(failures == 1)
+    #expect(messages == 3)
+  }
+}
