@@ -106,3 +106,23 @@ final class GzipSource: ByteSource {
     return count - Int(stream.avail_out)
   }
 }
+
+/// Bytes already in memory (tests, fuzzing, and callers that hold a mailbox as data).
+final class MemorySource: ByteSource {
+  private let bytes: [UInt8]
+  private var offset = 0
+
+  init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+  }
+
+  func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+    let n = min(count, bytes.count - offset)
+    guard n > 0 else { return 0 }
+    bytes.withUnsafeBufferPointer { pointer in
+      if let base = pointer.baseAddress { buffer.update(from: base + offset, count: n) }
+    }
+    offset += n
+    return n
+  }
+}

@@ -44,6 +44,11 @@ package final class MboxReader {
     buffer.deallocate()
   }
 
+  /// Reads an mbox held in memory.
+  package convenience init(bytes: [UInt8], path: String = "-") {
+    self.init(source: MemorySource(bytes), path: path)
+  }
+
   /// Opens an mbox file.
   package convenience init(path: String) throws {
     self.init(source: try FileSource(path: path), path: path)

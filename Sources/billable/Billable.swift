@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 
 /// The `billable` command: glue between the libraries and the terminal. No business logic
 /// lives here; exit codes are decided in `main()` and nowhere else.
@@ -28,13 +28,12 @@ struct Billable: AsyncParsableCommand {
       } else {
         try command.run()
       }
-    } catch let output as OutputClosed {
-      _ = output
-      Foundation.exit(0)
+    } catch is OutputClosed {
+      Glibc.exit(0)
     } catch {
       if exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-        Foundation.exit(2)
+        StandardError.write(fullMessage(for: error))
+        Glibc.exit(2)
       }
       exit(withError: error)
     }

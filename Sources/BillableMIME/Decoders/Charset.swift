@@ -1,5 +1,6 @@
 import BillableModel
 import Glibc
+import Synchronization
 
 /// Text from bytes in a declared charset, through glibc iconv for everything but the charsets
 /// that mail uses most (UTF-8, ASCII, Latin-1/windows-1252), which have fast paths in Swift.
@@ -73,16 +74,24 @@ package enum Charset {
   /// windows-1252, which assigns a character to every byte (the five undefined ones map to
   /// the C1 controls, as WHATWG does), so it is the decoder of last resort.
   package static func decodeWindows1252(_ bytes: [UInt8]) -> String {
-    var scalars = String.UnicodeScalarView()
-    scalars.reserveCapacity(bytes.count)
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count + bytes.count / 8)
     for byte in bytes {
-      if byte < 0x80 || byte >= 0xA0 {
-        scalars.append(Unicode.Scalar(byte))
+      if byte < 0x80 {
+        out.append(byte)
+        continue
+      }
+      let scalar = byte >= 0xA0 ? UInt32(byte) : windows1252High[Int(byte - 0x80)]
+      if scalar < 0x800 {
+        out.append(UInt8(0xC0 | (scalar >> 6)))
+        out.append(UInt8(0x80 | (scalar & 0x3F)))
       } else {
-        scalars.append(Unicode.Scalar(windows1252High[Int(byte - 0x80)]) ?? "\u{FFFD}")
+        out.append(UInt8(0xE0 | (scalar >> 12)))
+        out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+        out.append(UInt8(0x80 | (scalar & 0x3F)))
       }
     }
-    return String(scalars)
+    return String(decoding: out, as: UTF8.self)
   }
 
   private static let windows1252High: [UInt32] = [
@@ -94,7 +103,20 @@ package enum Charset {
   /// The label normalised, with the aliases mail uses that glibc does not know (or knows as a
   /// narrower charset than mailers mean, per WHATWG).
   static func canonicalName(_ label: String?) -> String {
-    guard var name = label?.lowercased() else { return "" }
+    guard let label else { return "" }
+    // Most mail says one of these, in some case; skip the general path for them.
+    var utf8 = label.utf8.makeIterator()
+    var folded = [UInt8]()
+    folded.reserveCapacity(16)
+    while let byte = utf8.next(), folded.count <= 16 { folded.append(ByteScan.lower(byte)) }
+    switch folded {
+    case Array("utf-8".utf8): return "utf-8"
+    case Array("us-ascii".utf8): return "us-ascii"
+    case Array("iso-8859-1".utf8): return "iso-8859-1"
+    case Array("windows-1252".utf8): return "windows-1252"
+    default: break
+    }
+    var name = label.lowercased()
     name = String(name.drop { " \t\"'".contains($0) }.reversed().drop { " \t\"'".contains($0) }.reversed())
     if let star = name.firstIndex(of: "*") { name = String(name[..<star]) }  // RFC 2231 language suffix
     switch name {
@@ -121,19 +143,15 @@ package enum Charset {
   }
 
   private static func iconvKnows(_ name: String) -> Bool {
-    let descriptor = iconv_open("UTF-8", name)
-    guard Int(bitPattern: descriptor) != -1 else { return false }
-    iconv_close(descriptor)
-    return true
+    IconvPool.shared.knows(name)
   }
 
 
   /// glibc iconv into UTF-8; `nil` when the charset is unknown or the bytes are invalid in it.
   static func iconvDecode(_ bytes: [UInt8], from name: String) -> String? {
-    guard !name.isEmpty else { return nil }
-    let descriptor = iconv_open("UTF-8", name)
-    guard Int(bitPattern: descriptor) != -1 else { return nil }
-    defer { iconv_close(descriptor) }
+    guard !name.isEmpty, let descriptor = IconvPool.shared.take(name) else { return nil }
+    defer { IconvPool.shared.give(back: descriptor, for: name) }
+    let raw = descriptor.raw
     if bytes.isEmpty { return "" }
     var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
     var produced = 0
@@ -148,10 +166,10 @@ package enum Charset {
             mutating: UnsafeRawPointer(inBase + consumed).assumingMemoryBound(to: CChar.self))
           var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase + produced)
             .assumingMemoryBound(to: CChar.self)
-          let r = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+          let r = iconv(raw, &inPointer, &inLeft, &outPointer, &outLeft)
           if r != -1 {
             // Flush the shift state (ISO-2022-JP must end in ASCII mode).
-            _ = iconv(descriptor, nil, nil, &outPointer, &outLeft)
+            _ = iconv(raw, nil, nil, &outPointer, &outLeft)
           }
           return r
         }
@@ -167,5 +185,47 @@ package enum Charset {
       return nil  // EILSEQ or EINVAL: not valid in this charset
     }
     return String(decoding: output[0..<produced], as: UTF8.self)
+  }
+}
+
+/// Open iconv descriptors, reused: `iconv_open` loads a gconv module with dlopen each time,
+/// which cost more than the decoding itself on a mailbox of short messages. A descriptor is
+/// used by one thread at a time (iconv keeps state), so they are taken from and given back to
+/// the pool under a lock, and reset before reuse.
+final class IconvPool: Sendable {
+  struct Descriptor: @unchecked Sendable {
+    let raw: iconv_t
+  }
+
+  static let shared = IconvPool()
+  private let idle = Mutex<[String: [Descriptor]]>([:])
+  private let unknown = Mutex<Set<String>>([])
+
+  func take(_ name: String) -> Descriptor? {
+    if let reused = idle.withLock({ $0[name]?.popLast() }) { return reused }
+    if unknown.withLock({ $0.contains(name) }) { return nil }
+    let raw = iconv_open("UTF-8", name)
+    guard let raw, Int(bitPattern: raw) != -1 else {
+      unknown.withLock { _ = $0.insert(name) }
+      return nil
+    }
+    return Descriptor(raw: raw)
+  }
+
+  func give(back descriptor: Descriptor, for name: String) {
+    _ = iconv(descriptor.raw, nil, nil, nil, nil)  // back to the initial shift state
+    idle.withLock { pool in
+      if pool[name, default: []].count < 8 {
+        pool[name, default: []].append(descriptor)
+      } else {
+        iconv_close(descriptor.raw)
+      }
+    }
+  }
+
+  func knows(_ name: String) -> Bool {
+    guard let descriptor = take(name) else { return false }
+    give(back: descriptor, for: name)
+    return true
   }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dispatch
+import Glibc
 import BillableMIME
 import BillableMailbox
 import BillableModel
@@ -26,31 +28,39 @@ struct Parse: AsyncParsableCommand {
   @Flag(help: "Parse everything but print only the totals (for benchmarks).")
   var count = false
 
-  func validate() throws {
-    if json && count { throw ValidationError("--json and --count cannot be used together.") }
-  }
+  @Option(help: "Messages parsed at once (default: the number of cores).")
+  var jobs: Int?
 
   func run() async throws {
     let reader = InputReader(paths: inputs)
-    let parser = MessageParser()
     let output = BufferedOutput()
+    let mode: ParseReport.Mode = json ? .json : (count ? .none : .line)
+    let workers = max(1, jobs ?? ProcessInfoLite.activeProcessorCount)
     var totals = Totals()
+    var batch: [RawMessage] = []
+    // Messages are read in order on this thread and parsed a batch at a time on all cores;
+    // results are written in input order, so the output does not depend on --jobs.
+    func flush() throws {
+      guard !batch.isEmpty else { return }
+      for result in ParseReport.process(batch, mode: mode, workers: workers) {
+        totals.add(result)
+        if !result.rendered.isEmpty { try output.write(result.rendered) }
+      }
+      batch.removeAll(keepingCapacity: true)
+    }
     while let event = reader.next() {
       switch event {
       case .failure(let error):
+        try flush()
         totals.failures += 1
+        try output.flush()
         StandardError.write("billable: \(error)")
       case .message(let raw):
-        let message = parser.parse(raw.bytes)
-        let body = message.body()
-        totals.add(raw: raw, message: message, body: body)
-        if json {
-          try output.write(ParseReport.json(raw: raw, message: message, body: body).rendered + "\n")
-        } else if !count {
-          try output.write(ParseReport.line(raw: raw, message: message, body: body) + "\n")
-        }
+        batch.append(raw)
+        if batch.count >= 32 * workers { try flush() }
       }
     }
+    try flush()
     if count {
       try output.write(totals.line + "\n")
     }
@@ -58,6 +68,11 @@ struct Parse: AsyncParsableCommand {
     if totals.failures > 0 || totals.unparseable > 0 {
       throw ExitCode(3)
     }
+  }
+
+  func validate() throws {
+    if json && count { throw ValidationError("--json and --count cannot be used together.") }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
   }
 }
 
@@ -71,13 +86,13 @@ struct Totals {
   var unparseable = 0
   var failures = 0
 
-  mutating func add(raw: RawMessage, message: ParsedMessage, body: MessageBody) {
+  mutating func add(_ result: ParseReport.Result) {
     messages += 1
-    bytes += raw.bytes.count
-    textBytes += body.text.utf8.count + (message.subject?.utf8.count ?? 0)
-    addresses += message.from.count + message.to.count + message.cc.count
-    if message.hasDefects || !body.defects.isEmpty || !raw.defects.isEmpty { withDefects += 1 }
-    if message.defects.contains(where: { $0.kind == .noHeaders }) { unparseable += 1 }
+    bytes += result.bytes
+    textBytes += result.textBytes
+    addresses += result.addresses
+    if result.hasDefects { withDefects += 1 }
+    if result.isUnparseable { unparseable += 1 }
   }
 
   var line: String {
@@ -86,8 +101,60 @@ struct Totals {
   }
 }
 
-/// The two per-message renderings of `billable parse`.
+/// The two per-message renderings of `billable parse`, and the parallel step that makes them.
 enum ParseReport {
+  enum Mode {
+    case none
+    case line
+    case json
+  }
+
+  /// What one message contributes to the output and the totals.
+  struct Result {
+    var rendered = ""
+    var bytes = 0
+    var textBytes = 0
+    var addresses = 0
+    var hasDefects = false
+    var isUnparseable = false
+  }
+
+  /// Parses and renders `batch` on up to `workers` threads; results are in input order.
+  static func process(_ batch: [RawMessage], mode: Mode, workers: Int) -> [Result] {
+    var results = [Result](repeating: Result(), count: batch.count)
+    if workers == 1 || batch.count < 2 {
+      for index in batch.indices { results[index] = processOne(batch[index], mode: mode) }
+      return results
+    }
+    results.withUnsafeMutableBufferPointer { buffer in
+      let slots = SendableBuffer(buffer)
+      DispatchQueue.concurrentPerform(iterations: min(workers, batch.count)) { worker in
+        var index = worker
+        while index < batch.count {
+          slots.buffer[index] = processOne(batch[index], mode: mode)
+          index += workers
+        }
+      }
+    }
+    return results
+  }
+  static func processOne(_ raw: RawMessage, mode: Mode) -> Result {
+    let message = MessageParser().parse(raw.bytes)
+    let body = message.body()
+    var result = Result()
+    result.bytes = raw.bytes.count
+    result.textBytes = body.text.utf8.count + (message.subject?.utf8.count ?? 0)
+    result.addresses = message.from.count + message.to.count + message.cc.count
+    result.hasDefects = message.hasDefects || !body.defects.isEmpty || !raw.defects.isEmpty
+    result.isUnparseable = message.defects.contains { $0.kind == .noHeaders }
+    switch mode {
+    case .none: break
+    case .line: result.rendered = line(raw: raw, message: message, body: body) + "\n"
+    case .json: result.rendered = json(raw: raw, message: message, body: body).rendered + "\n"
+    }
+    return result
+  }
+
   static func line(raw: RawMessage, message: ParsedMessage, body: MessageBody) -> String {
     let hash = String(raw.contentHash.hex.prefix(12))
     let date = message.date?.isoWithOffset ?? "-"
@@ -211,5 +278,20 @@ enum TextNormalizer {
     default:
       return false
     }
+  }
+}
+
+/// Each worker writes only its own slots, so sharing the buffer across threads is safe.
+struct SendableBuffer<Element>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Element>
+  init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}
+
+/// The processor count without Foundation's ProcessInfo (which would load Foundation and ICU,
+/// about 8 MB of resident memory, for one number).
+enum ProcessInfoLite {
+  static var activeProcessorCount: Int {
+    let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+    return count > 0 ? count : 1
   }
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Bounded libFuzzer run of the parser and mbox reader, seeded with every fixture and with the
+# past crashes in Tests/Fuzz/FailCases/. New crashes land in .build-fuzz/artifacts/; each one
+# becomes a FailCases file and a regression fixture.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SWIFT=${SWIFT:-swift}
+FUZZ_SECONDS=${FUZZ_SECONDS:-600}
+"$SWIFT" build --product FuzzMIME --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz \
+  -c release
+corpus=.build-fuzz/corpus
+mkdir -p "$corpus" .build-fuzz/artifacts
+find fixtures Tests/Fuzz/FailCases -type f \( -name '*.eml' -o -name '*.mbox' -o -name '*.txt' -o -name '*.msg' \) \
+  -size -256k -exec cp -n {} "$corpus/" \; 2>/dev/null || true
+export SWIFT_BACKTRACE=enable=no
+bin=$(find .build-fuzz -type f -name FuzzMIME -perm -u+x | head -1)
+"$bin" "$corpus" Tests/Fuzz/FailCases -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 \
+  -rss_limit_mb=2048 -artifact_prefix=.build-fuzz/artifacts/ -print_final_stats=1
