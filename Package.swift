@@ -8,7 +8,8 @@ let package = Package(
     .executable(name: "billable", targets: ["billable"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     // System libraries. Each is found through pkg-config and installed by the Makefile.
@@ -22,10 +23,12 @@ let package = Package(
     .target(name: "BillableModel"),
     .target(name: "BillableMIME", dependencies: ["BillableModel", "CLibXML2"]),
     .target(name: "BillableMailbox", dependencies: ["BillableModel", "CLibCrypto", "CZlib"]),
+    .target(name: "BillableConfig", dependencies: ["BillableModel", .product(name: "TOMLKit", package: "TOMLKit")]),
+    .target(name: "BillableAnalysis", dependencies: ["BillableModel", "BillableMIME", "BillableConfig"]),
     .executableTarget(
       name: "billable",
       dependencies: [
-        "BillableModel", "BillableMIME", "BillableMailbox",
+        "BillableModel", "BillableMIME", "BillableMailbox", "BillableConfig", "BillableAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "BillableTestSupport", dependencies: ["BillableModel"]),
@@ -35,6 +38,11 @@ let package = Package(
     .testTarget(
       name: "BillableMailboxTests",
       dependencies: ["BillableMailbox", "BillableMIME", "BillableModel", "BillableTestSupport"]),
+    .testTarget(
+      name: "BillableConfigTests", dependencies: ["BillableConfig", "BillableModel", "BillableTestSupport"]),
+    .testTarget(
+      name: "BillableAnalysisTests",
+      dependencies: ["BillableAnalysis", "BillableConfig", "BillableMIME", "BillableModel", "BillableTestSupport"]),
     .testTarget(name: "BillableCLITests", dependencies: ["BillableTestSupport"]),
 
     // libFuzzer entry point. A plain build makes a harmless no-op binary; `make fuzz` builds the

@@ -4,6 +4,7 @@ indirect enum JSON {
   case null
   case bool(Bool)
   case int(Int)
+  case number(Double)
   case string(String)
   case array([JSON])
   case object([(String, JSON)])
@@ -16,6 +17,12 @@ indirect enum JSON {
     case .null: out += "null"
     case .bool(let value): out += value ? "true" : "false"
     case .int(let value): out += String(value)
+    case .number(let value):
+      if value.isFinite && value == value.rounded() && abs(value) < 1e15 {
+        out += String(Int(value))
+      } else {
+        out += value.isFinite ? String(value) : "null"
+      }
     case .string(let value): JSON.escape(value, into: &out)
     case .array(let values):
       out += "["

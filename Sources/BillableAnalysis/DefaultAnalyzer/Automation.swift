@@ -1,0 +1,62 @@
+import Foundation
+import BillableConfig
+import BillableMIME
+
+/// Spots mail that no person wrote for the timekeeper: lists, bulk senders, auto-replies,
+/// bounces and no-reply addresses.
+package enum Automation {
+  /// Why the message looks automated, or `nil`.
+  package static func reason(_ message: ParsedMessage) -> String? {
+    if let listID = message.listID, !listID.isEmpty { return "List-Id header (\(listID.prefix(60)))" }
+    if message.listUnsubscribe != nil { return "List-Unsubscribe header" }
+    if let precedence = message.precedence, ["bulk", "list", "junk"].contains(precedence) {
+      return "Precedence: \(precedence)"
+    }
+    if let auto = message.autoSubmitted, !auto.isEmpty, auto != "no" { return "Auto-Submitted: \(auto)" }
+    for field in ["x-autoreply", "x-autorespond", "x-auto-response-suppress"] where message.headers.first(field) != nil {
+      if field == "x-auto-response-suppress" { continue }  // Outlook sets this on ordinary mail too
+      return "\(field) header"
+    }
+    if message.parts.first?.mimeType == "multipart/report" { return "delivery or read report (multipart/report)" }
+    if let sender = message.from.first?.address.lowercased(), isNoReply(sender) {
+      return "no-reply sender \(sender)"
+    }
+    return nil
+  }
+
+  static func isNoReply(_ address: String) -> Bool {
+    guard let at = address.firstIndex(of: "@") else { return false }
+    let local = address[..<at].replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
+      .replacingOccurrences(of: ".", with: "")
+    return local.hasPrefix("noreply") || local.hasPrefix("donotreply") || local == "mailerdaemon"
+      || local == "postmaster" || local.hasPrefix("notifications") || local == "bounce" || local.hasPrefix("bounces")
+  }
+
+  /// `*` matches any run of characters; everything else is literal, compared case-insensitively.
+  package static func glob(_ pattern: String, matches text: String) -> Bool {
+    let p = Array(pattern.lowercased())
+    let t = Array(text.lowercased())
+    var pi = 0
+    var ti = 0
+    var star = -1
+    var mark = 0
+    while ti < t.count {
+      if pi < p.count && (p[pi] == t[ti] || p[pi] == "?") {
+        pi += 1
+        ti += 1
+      } else if pi < p.count && p[pi] == "*" {
+        star = pi
+        mark = ti
+        pi += 1
+      } else if star >= 0 {
+        pi = star + 1
+        mark += 1
+        ti = mark
+      } else {
+        return false
+      }
+    }
+    while pi < p.count && p[pi] == "*" { pi += 1 }
+    return pi == p.count
+  }
+}

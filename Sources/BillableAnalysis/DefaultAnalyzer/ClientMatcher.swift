@@ -1,0 +1,99 @@
+import BillableModel
+import Foundation
+import BillableConfig
+import BillableMIME
+
+/// Decides which client and matter a message belongs to, and says which rule decided.
+///
+/// In order of strength: a matter id in the subject or new text; a matter keyword there; the
+/// participants' addresses, then domains (subdomains included), mapped to clients. When the
+/// participants touch two clients, the one named by a matter id or keyword wins; else the
+/// sender's side for received mail and the first client among the To recipients (then Cc)
+/// for sent mail.
+package enum ClientMatcher {
+  package struct Result: Sendable, Hashable {
+    package var client: String?
+    package var matter: String?
+    package var rule: String
+    package var evidence: String
+  }
+
+  package static func match(
+    subject: String, text: String, from: [String], to: [String], cc: [String], direction: Direction,
+    configuration: Configuration
+  ) -> Result {
+    let haystack = (subject + "\n" + text).lowercased()
+    // 1. A matter id, as a whole token.
+    for matter in configuration.matters where containsToken(haystack, matter.id.lowercased()) {
+      return Result(
+        client: matter.client, matter: matter.id, rule: "matter-id",
+        evidence: "matter id '\(matter.id)' appears in the \(subject.lowercased().contains(matter.id.lowercased()) ? "subject" : "text")")
+    }
+    // 2. Matter keywords: the matter with the most distinct keyword hits (config order breaks ties).
+    var best: (matter: Configuration.Matter, hits: [String])? = nil
+    for matter in configuration.matters {
+      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, $0.lowercased()) }
+      if !hits.isEmpty, hits.count > (best?.hits.count ?? 0) { best = (matter, hits) }
+    }
+    if let best {
+      return Result(
+        client: best.matter.client, matter: best.matter.id, rule: "matter-keyword",
+        evidence: "keyword \(best.hits.map { "'\($0)'" }.joined(separator: ", ")) of matter \(best.matter.id)")
+    }
+    // 3. Participants.
+    func clients(of addresses: [String]) -> [(client: Configuration.Client, address: String, byAddress: Bool)] {
+      var result: [(Configuration.Client, String, Bool)] = []
+      for address in addresses {
+        if let client = configuration.clients.first(where: { $0.addresses.contains(address) }) {
+          result.append((client, address, true))
+        } else if let client = configuration.clients.first(where: { client in
+          client.domains.contains { domainMatches(address, $0) }
+        }) {
+          result.append((client, address, false))
+        }
+      }
+      return result
+    }
+    let ordered: [(client: Configuration.Client, address: String, byAddress: Bool)]
+    switch direction {
+    case .received: ordered = clients(of: from) + clients(of: to) + clients(of: cc)
+    case .sent: ordered = clients(of: to) + clients(of: cc) + clients(of: from)
+    }
+    guard let chosen = ordered.first else {
+      return Result(client: nil, matter: nil, rule: "none", evidence: "no configured client among the participants")
+    }
+    let distinct = Set(ordered.map(\.client.id))
+    var evidence = "\(chosen.byAddress ? "address" : "domain of") \(chosen.address) belongs to client \(chosen.client.id)"
+    var rule = chosen.byAddress ? "participant-address" : "participant-domain"
+    if distinct.count > 1 {
+      let side = direction == .received ? "the sender's side" : "the first recipient's side"
+      evidence += "; \(distinct.count) clients involved (\(distinct.sorted().joined(separator: ", "))), \(side) wins"
+      rule += "+tie-break"
+    }
+    // A client with a single matter: that matter.
+    let matters = configuration.matters.filter { $0.client == chosen.client.id }
+    let matter = matters.count == 1 ? matters[0].id : nil
+    if let matter { evidence += "; \(chosen.client.id) has one matter, \(matter)" }
+    return Result(client: chosen.client.id, matter: matter, rule: rule, evidence: evidence)
+  }
+
+  /// `jo@mail.acme.example` matches `acme.example`.
+  package static func domainMatches(_ address: String, _ domain: String) -> Bool {
+    guard let at = address.lastIndex(of: "@") else { return false }
+    let host = address[address.index(after: at)...]
+    return host == domain || host.hasSuffix("." + domain)
+  }
+
+  /// `needle` in `haystack` with no letter or digit right before or after it.
+  static func containsToken(_ haystack: String, _ needle: String) -> Bool {
+    guard !needle.isEmpty else { return false }
+    var searchStart = haystack.startIndex
+    while let range = haystack.range(of: needle, range: searchStart..<haystack.endIndex) {
+      let before = range.lowerBound > haystack.startIndex ? haystack[haystack.index(before: range.lowerBound)] : " "
+      let after = range.upperBound < haystack.endIndex ? haystack[range.upperBound] : " "
+      if !(before.isLetter || before.isNumber) && !(after.isLetter || after.isNumber) { return true }
+      searchStart = haystack.index(after: range.lowerBound)
+    }
+    return false
+  }
+}

@@ -1,0 +1,330 @@
+import BillableConfig
+import BillableMIME
+import BillableModel
+import Foundation
+
+/// The deterministic, offline, explainable analyzer.
+///
+/// For each timekeeper the message involves: direction (sent when a timekeeper address is the
+/// sender), then not-billable checks (automated, ignored sender or subject, internal, no
+/// client), then client and matter (`ClientMatcher`), then the time: explicit durations in
+/// the new text (`DurationExtractor`), calendar events with a client (`CalendarReader`), and
+/// otherwise a reading or writing estimate from the words. Entries carry raw minutes; rounding
+/// and rates are `Pricing`'s job.
+package struct DefaultAnalyzer: Analyzer {
+  package static let name = "default"
+  /// Bump when behaviour changes: cached results of older versions are then stale.
+  package static let version = "1.0.0"
+
+  package let configuration: Configuration
+  package let fingerprint: AnalyzerFingerprint
+
+  package init(configuration: Configuration) {
+    self.configuration = configuration
+    self.fingerprint = AnalyzerFingerprint(
+      name: Self.name, version: Self.version, configurationDigest: stableDigest(Self.analysisRelevant(configuration)))
+  }
+
+  /// The configuration that changes analysis, as one canonical string. Rates, rounding,
+  /// currency and grouping are left out: they apply after the cache.
+  package static func analysisRelevant(_ configuration: Configuration) -> String {
+    var parts: [String] = []
+    for timekeeper in configuration.timekeepers {
+      parts.append("tk:\(timekeeper.id):\(timekeeper.addresses.joined(separator: ",")):\(timekeeper.timezone)")
+    }
+    for client in configuration.clients {
+      parts.append("cl:\(client.id):\(client.name):\(client.domains.joined(separator: ",")):\(client.addresses.joined(separator: ","))")
+    }
+    for matter in configuration.matters {
+      parts.append("mt:\(matter.id):\(matter.client):\(matter.name):\(matter.keywords.joined(separator: "\u{1F}")):\(matter.taskCode ?? "")")
+    }
+    parts.append("ig:\(configuration.ignore.senders.joined(separator: ",")):\(configuration.ignore.subjects.joined(separator: ","))")
+    let billing = configuration.billing
+    parts.append(
+      "bl:\(billing.readWordsPerMinute):\(billing.writeWordsPerMinute):\(billing.attachmentMinutes):\(billing.maxEstimateMinutes):\(configuration.effectiveFirmDomains.joined(separator: ","))"
+    )
+    return parts.joined(separator: "\n")
+  }
+
+  package func analyze(_ input: AnalysisInput) async -> [MessageAnalysis] {
+    analyzeNow(input)
+  }
+
+  /// The synchronous work behind `analyze`.
+  package func analyzeNow(_ input: AnalysisInput) -> [MessageAnalysis] {
+    let message = input.message
+    let fromAddresses = message.from.map { $0.address.lowercased() } + message.sender.map { $0.address.lowercased() }
+    let recipients = (message.to + message.cc + message.bcc).map { $0.address.lowercased() }
+    var involved: [(Configuration.Timekeeper, Direction)] = []
+    for timekeeper in configuration.timekeepers {
+      if fromAddresses.contains(where: timekeeper.addresses.contains) {
+        involved.append((timekeeper, .sent))
+      } else if recipients.contains(where: timekeeper.addresses.contains) {
+        involved.append((timekeeper, .received))
+      }
+    }
+    // One timekeeper: the mailbox is theirs, so mail they were Bcc'd on or got through a list
+    // is still theirs to read.
+    if involved.isEmpty, configuration.timekeepers.count == 1 {
+      involved.append((configuration.timekeepers[0], .received))
+    }
+    if involved.isEmpty {
+      return [
+        MessageAnalysis(
+          timekeeper: "", direction: .received, isBillable: false, reason: .noTimekeeper, client: nil, matter: nil,
+          attribution: "none", evidence: ["no configured timekeeper sent or received this message"], entries: [],
+          candidates: [], estimateMinutes: nil, analyzer: fingerprint.label)
+      ]
+    }
+    return involved.map { analyze(input, for: $0.0, direction: $0.1) }
+  }
+
+  private func analyze(_ input: AnalysisInput, for timekeeper: Configuration.Timekeeper, direction: Direction)
+    -> MessageAnalysis
+  {
+    let message = input.message
+    let body = input.body
+    var evidence: [String] = []
+    var result = MessageAnalysis(
+      timekeeper: timekeeper.id, direction: direction, isBillable: false, reason: nil, client: nil, matter: nil,
+      attribution: "none", evidence: [], entries: [], candidates: [], estimateMinutes: nil, analyzer: fingerprint.label)
+    let sender = message.from.first?.address.lowercased() ?? ""
+    evidence.append(
+      direction == .sent ? "sent by \(timekeeper.id) (\(sender))" : "received by \(timekeeper.id)\(sender.isEmpty ? "" : " from \(sender)")")
+
+    func finish(_ reason: NotBillableReason, _ why: String) -> MessageAnalysis {
+      var finished = result
+      finished.reason = reason
+      finished.evidence = evidence + ["not billable (\(reason.rawValue)): \(why)"]
+      return finished
+    }
+    if message.parts.isEmpty || message.defects.contains(where: { $0.kind == .noHeaders }) && message.from.isEmpty {
+      return finish(.unparseable, "the message has no headers")
+    }
+    if direction == .received, let why = Automation.reason(message) { return finish(.automated, why) }
+    if let pattern = configuration.ignore.senders.first(where: { Automation.glob($0, matches: sender) }) {
+      return finish(.ignoredSender, "sender \(sender) matches ignore rule '\(pattern)'")
+    }
+    let subject = message.subject ?? ""
+    if let pattern = configuration.ignore.subjects.first(where: { Automation.glob($0, matches: subject) }) {
+      return finish(.ignoredSubject, "subject matches ignore rule '\(pattern)'")
+    }
+
+    let newText = body.pieces.newText
+    let zone = TimeZone(identifier: timekeeper.timezone) ?? TimeZone(identifier: "UTC") ?? .current
+    let participants = (message.from + message.to + message.cc + message.bcc).map { $0.address.lowercased() }
+    let firm = configuration.effectiveFirmDomains
+    let external = participants.filter { address in !firm.contains { ClientMatcher.domainMatches(address, $0) } }
+
+    var match = ClientMatcher.match(
+      subject: subject, text: newText, from: message.from.map { $0.address.lowercased() },
+      to: message.to.map { $0.address.lowercased() }, cc: message.cc.map { $0.address.lowercased() },
+      direction: direction, configuration: configuration)
+
+    // Calendar events: a meeting with a client is an entry even if the mail text says nothing.
+    var calendarEvents: [CalendarReader.Event] = []
+    for part in body.calendars {
+      calendarEvents += CalendarReader.events(in: part.text, method: part.method, fallbackZone: zone)
+    }
+    if match.client == nil {
+      for event in calendarEvents {
+        let eventMatch = ClientMatcher.match(
+          subject: event.summary, text: "", from: event.participants, to: [], cc: [], direction: .received,
+          configuration: configuration)
+        if eventMatch.client != nil {
+          match = eventMatch
+          match.evidence = "calendar participants: " + eventMatch.evidence
+          break
+        }
+      }
+    }
+    if match.client == nil {
+      if external.isEmpty && !participants.isEmpty {
+        return finish(.internal, "every participant is at the firm (\(firm.joined(separator: ", "))) and no matter is named")
+      }
+      return finish(.noClient, match.evidence)
+    }
+    result.client = match.client
+    result.matter = match.matter
+    result.attribution = match.rule
+    evidence.append("client \(match.client ?? "") / matter \(match.matter ?? "(unresolved)") by \(match.rule): \(match.evidence)")
+    result.isBillable = true
+
+    let topic = Narrative.topic(message.subject)
+    let reTopic = topic.isEmpty ? "" : " re: \(topic)"
+    let workDate = message.date.map { Self.day(Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)), in: zone) } ?? ""
+    if workDate.isEmpty { evidence.append("no readable Date header: work date unknown") }
+    let counterparty = counterpartyActivity(message: message, direction: direction, firm: firm, client: match.client)
+    var entries: [DraftEntry] = []
+
+    // Explicit durations in the new text only.
+    var extraction = DurationExtractor.extract(from: newText)
+    if !calendarEvents.isEmpty {
+      // An invitation's text repeats the event's times; the calendar part is the entry.
+      extraction.candidates = extraction.candidates.map { candidate in
+        var candidate = candidate
+        if candidate.taken && candidate.reason == "time-range" {
+          candidate.taken = false
+          candidate.reason = "calendar-invite"
+        }
+        return candidate
+      }
+      extraction.found.removeAll { found in
+        extraction.candidates.contains { $0.reason == "calendar-invite" && $0.text == found.phrase }
+      }
+    }
+    result.candidates = extraction.candidates
+    for found in extraction.found {
+      let fallback: ActivityCode = counterparty
+      let activity = Narrative.activity(for: found.task + " " + found.sentence, fallback: fallback)
+      var narrative = Narrative.imperative(found.task)
+      if narrative.isEmpty { narrative = activity.title }
+      narrative += reTopic
+      entries.append(
+        DraftEntry(
+          basis: .explicit, minutes: found.minutes, activity: activity, narrative: narrative,
+          evidence: "\"\(found.sentence)\"", confidence: found.isFirstPerson ? 0.9 : 0.8, workDate: workDate,
+          position: entries.count))
+    }
+    if !extraction.candidates.isEmpty {
+      evidence.append(
+        "duration candidates: "
+          + extraction.candidates.map { "'\($0.text)' \($0.taken ? "taken" : "rejected") (\($0.reason))" }.joined(separator: "; "))
+    }
+
+    // Calendar events with a client.
+    for event in calendarEvents {
+      let clientsInEvent = event.participants.contains { address in
+        configuration.clients.contains { client in
+          client.addresses.contains(address) || client.domains.contains { ClientMatcher.domainMatches(address, $0) }
+        }
+      }
+      guard clientsInEvent || match.rule.hasPrefix("matter") else {
+        evidence.append("calendar event '\(event.summary)' has no client participant: not an entry")
+        continue
+      }
+      let reference = CalendarRef(uid: event.uid, sequence: event.sequence, method: event.method, isCancelled: event.isCancelled)
+      if event.isAllDay {
+        evidence.append("calendar event '\(event.summary)' is all-day: no duration to bill")
+        continue
+      }
+      guard let minutes = event.minutes, let start = event.start else {
+        if event.isCancelled {
+          entries.append(
+            DraftEntry(
+              basis: .calendar, minutes: 0, activity: .communicateClient, narrative: "Cancelled: \(event.summary)",
+              evidence: "METHOD:CANCEL for UID \(event.uid)", confidence: 0.9, workDate: workDate, calendar: reference,
+              position: entries.count))
+        } else {
+          evidence.append("calendar event '\(event.summary)' has no end or duration")
+        }
+        continue
+      }
+      let day = Self.day(start, in: zone)
+      let title = event.summary.isEmpty ? topic : event.summary
+      entries.append(
+        DraftEntry(
+          basis: .calendar, minutes: event.isCancelled ? 0 : min(minutes, 24 * 60),
+          activity: Narrative.activity(for: title, fallback: .communicateClient),
+          narrative: "\(event.isCancelled ? "Cancelled: " : "")Meeting: \(title)",
+          evidence: "\(event.method.isEmpty ? "VEVENT" : event.method) UID \(event.uid) SEQUENCE \(event.sequence), \(Int(minutes)) min on \(day)",
+          confidence: 0.85, workDate: day, calendar: reference, position: entries.count))
+      evidence.append(
+        "calendar \(event.isCancelled ? "cancel" : "event") '\(event.summary)' UID \(event.uid) seq \(event.sequence): \(Int(minutes)) min on \(day)")
+    }
+
+    // Otherwise an estimate from the words.
+    if entries.isEmpty {
+      let words = Self.wordCount(newText)
+      let attachments = message.parts.filter { $0.kind == .leaf && ($0.isAttachment || ($0.filename != nil && $0.mediaType != "text")) }.count
+      let billing = configuration.billing
+      var minutes: Double
+      let how: String
+      switch direction {
+      case .received:
+        minutes = Double(words) / Double(billing.readWordsPerMinute) + Double(attachments) * billing.attachmentMinutes
+        how = "\(words) words at \(billing.readWordsPerMinute) wpm read + \(attachments) attachment(s) x \(billing.attachmentMinutes) min"
+      case .sent:
+        minutes = Double(words) / Double(billing.writeWordsPerMinute)
+        how = "\(words) words at \(billing.writeWordsPerMinute) wpm written"
+      }
+      minutes = min(minutes, billing.maxEstimateMinutes)
+      minutes = (minutes * 100).rounded() / 100
+      result.estimateMinutes = minutes
+      evidence.append("estimate: \(how) = \(minutes) min")
+      if minutes > 0 {
+        let person = Self.personLabel(direction == .received ? message.from.first : (message.to.first ?? message.cc.first), configuration)
+        let narrative: String
+        let activity: ActivityCode
+        switch direction {
+        case .received:
+          activity = counterparty == .communicateTeam ? .communicateTeam : .review
+          narrative = "Review email from \(person)\(reTopic)"
+        case .sent:
+          activity = counterparty
+          narrative = "Email to \(person)\(reTopic)"
+        }
+        entries.append(
+          DraftEntry(
+            basis: .estimated, minutes: minutes, activity: activity, narrative: narrative, evidence: how, confidence: 0.5,
+            workDate: workDate, position: entries.count))
+      }
+    }
+    result.entries = entries
+    result.evidence = evidence
+    return result
+  }
+
+  /// Who the timekeeper dealt with: the firm (A105), the client (A106), other counsel (A107)
+  /// or anyone else (A108).
+  private func counterpartyActivity(message: ParsedMessage, direction: Direction, firm: [String], client: String?) -> ActivityCode {
+    let others: [Address] = direction == .sent ? message.to + message.cc : message.from
+    let addresses = others.map { $0.address.lowercased() }
+    guard !addresses.isEmpty else { return .communicateClient }
+    if addresses.allSatisfy({ address in firm.contains { ClientMatcher.domainMatches(address, $0) } }) { return .communicateTeam }
+    let clientRecord = client.flatMap { configuration.client($0) }
+    let isClient = { (address: String) -> Bool in
+      guard let clientRecord else { return false }
+      return clientRecord.addresses.contains(address) || clientRecord.domains.contains { ClientMatcher.domainMatches(address, $0) }
+    }
+    if addresses.contains(where: isClient) { return .communicateClient }
+    let lawLike = ["law", "legal", "llp", "counsel", "attorney", "avocat", "solicitor"]
+    if addresses.contains(where: { address in lawLike.contains { address.split(separator: "@").last?.contains($0) ?? false } }) {
+      return .communicateCounsel
+    }
+    return .communicateOther
+  }
+
+  /// "Jo Smith (Acme)" or the address.
+  static func personLabel(_ address: Address?, _ configuration: Configuration) -> String {
+    guard let address else { return "unknown" }
+    let name = address.name.isEmpty ? (address.comment ?? address.address) : address.name
+    let lower = address.address.lowercased()
+    if let client = configuration.clients.first(where: { client in
+      client.addresses.contains(lower) || client.domains.contains { ClientMatcher.domainMatches(lower, $0) }
+    }) {
+      return "\(name) (\(client.name))"
+    }
+    return name
+  }
+
+  /// Words: runs of letters or digits.
+  package static func wordCount(_ text: String) -> Int {
+    var count = 0
+    var inWord = false
+    for scalar in text.unicodeScalars {
+      let isWordCharacter = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+      if isWordCharacter && !inWord { count += 1 }
+      inWord = isWordCharacter
+    }
+    return count
+  }
+
+  /// `YYYY-MM-DD` of `date` in `zone`.
+  package static func day(_ date: Date, in zone: TimeZone) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = zone
+    let parts = calendar.dateComponents([.year, .month, .day], from: date)
+    return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+  }
+}

@@ -1,0 +1,660 @@
+import Foundation
+import BillableModel
+
+/// Finds statements of time spent in a message's new text.
+///
+/// The text is split into sentences and each sentence into tokens (numbers, clock times,
+/// words, punctuation). Durations are matched over tokens: `2.5 hours`, `2h30m`, `1:30 hrs`,
+/// `90 min`, number words ("an hour and a half", "half an hour", "a quarter of an hour",
+/// "two hours"), clock ranges ("from 2pm to 4:30pm", "10:00–11:15") and billing shorthand
+/// (".3 for review", "0.3h"). Each match is then judged in its sentence: a future or
+/// scheduling statement ("will take 2 hours"), a deadline ("within 24 hours", "48-hour
+/// notice"), a relative time ("2 hours ago"), a rate ("$300 per hour"), someone else's time,
+/// a disclaimer or a sentence that describes no work is rejected, with the reason kept.
+package enum DurationExtractor {
+  /// One duration statement that was taken, with the words that say what the work was.
+  package struct Found: Sendable, Hashable {
+    package var minutes: Double
+    /// The sentence, trimmed, as evidence.
+    package var sentence: String
+    /// The duration as written.
+    package var phrase: String
+    /// The task the sentence describes ("reviewing the SPA"), or "".
+    package var task: String
+    /// True for a first-person statement ("I spent …"), which earns more confidence.
+    package var isFirstPerson: Bool
+  }
+
+  /// Every candidate (taken or not) and the taken ones with their tasks.
+  package static func extract(from text: String) -> (found: [Found], candidates: [DurationCandidate]) {
+    var found: [Found] = []
+    var candidates: [DurationCandidate] = []
+    for (sentence, inDisclaimer) in sentencesWithContext(text) {
+      let tokens = tokenize(sentence)
+      var index = 0
+      while index < tokens.count {
+        guard let match = matchDuration(tokens, at: index) else {
+          index += 1
+          continue
+        }
+        let phrase = Self.text(of: tokens, match.range, in: sentence)
+        var verdict = judge(tokens, match: match, sentence: sentence)
+        if inDisclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
+        let minutes = match.minutes
+        if let minutes, verdict.taken {
+          let task = taskPhrase(tokens, excluding: match.range, in: sentence)
+          found.append(
+            Found(
+              minutes: minutes, sentence: sentence.trimmingSpacesAndPunctuation, phrase: phrase, task: task,
+              isFirstPerson: verdict.firstPerson))
+          candidates.append(DurationCandidate(text: phrase, minutes: minutes, taken: true, reason: verdict.reason))
+        } else {
+          candidates.append(
+            DurationCandidate(text: phrase, minutes: minutes, taken: false, reason: minutes == nil ? "vague" : verdict.reason))
+        }
+        index = match.range.upperBound
+      }
+    }
+    return (found, candidates)
+  }
+
+  // MARK: - Sentences and tokens
+
+  /// Sentences: split at line breaks and at `.`, `!`, `?` followed by a space (a decimal
+  /// point or ".3" is not an end).
+  /// Sentences, each with whether its paragraph reads as a legal disclaimer.
+  static func sentencesWithContext(_ text: String) -> [(String, Bool)] {
+    var result: [(String, Bool)] = []
+    for line in logicalLines(text) {
+      let lower = line.lowercased()
+      let isDisclaimer = ["confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error"]
+        .filter { lower.contains($0) }.count >= 2
+      for sentence in sentences(line) { result.append((sentence, isDisclaimer)) }
+    }
+    return result
+  }
+
+  static func sentences(_ text: String) -> [String] {
+    var result: [String] = []
+    for line in logicalLines(text) {
+      var current = ""
+      let characters = Array(line)
+      var index = 0
+      while index < characters.count {
+        let character = characters[index]
+        current.append(character)
+        if character == "." || character == "!" || character == "?" || character == ";" {
+          let next = index + 1 < characters.count ? characters[index + 1] : " "
+          let previous = index > 0 ? characters[index - 1] : " "
+          // Keep "Mr." "e.g." and decimals together; end at ". " after a word of 3+ letters or a digit.
+          if next == " " && !(character == "." && isAbbreviation(current)) && !(previous == " " && character == ".") {
+            if !current.trimmingSpacesAndPunctuation.isEmpty { result.append(current) }
+            current = ""
+          }
+        }
+        index += 1
+      }
+      if !current.trimmingSpacesAndPunctuation.isEmpty { result.append(current) }
+    }
+    return result
+  }
+
+  /// Lines joined where a paragraph was merely wrapped: a line break ends a sentence only at
+  /// a blank line, after sentence punctuation or a short line ("Kind regards,"), or before a
+  /// list item ("- 0.3 call with client").
+  static func logicalLines(_ text: String) -> [String] {
+    let raw = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      String($0).trimmingCharacters(in: .whitespaces)
+    }
+    var result: [String] = []
+    var current = ""
+    for line in raw {
+      if line.isEmpty {
+        if !current.isEmpty { result.append(current) }
+        current = ""
+        continue
+      }
+      if current.isEmpty {
+        current = line
+        continue
+      }
+      let startsItem = line.first.map { "-*•>".contains($0) } ?? false
+        || (line.first?.isNumber == true && line.dropFirst().prefix(2).contains { $0 == "." || $0 == ")" } && !line.contains(":"))
+      let endsSentence = current.last.map { ".!?:;".contains($0) } ?? false
+      if startsItem || endsSentence || current.count <= 40 {
+        result.append(current)
+        current = line
+      } else {
+        current += " " + line
+      }
+    }
+    if !current.isEmpty { result.append(current) }
+    return result
+  }
+
+  private static func isAbbreviation(_ text: String) -> Bool {
+    let word = text.split(separator: " ").last.map(String.init)?.lowercased() ?? ""
+    return ["mr.", "mrs.", "ms.", "dr.", "e.g.", "i.e.", "approx.", "est.", "vs.", "no.", "inc.", "corp.", "ltd.", "co."]
+      .contains(word)
+  }
+
+  enum Kind: Equatable {
+    case number(Double, hasDecimal: Bool, leadingDot: Bool)
+    case clock(hour: Int, minute: Int)
+    case word(String)
+    case symbol(Character)
+  }
+
+  struct Token: Equatable {
+    var kind: Kind
+    /// Range in the sentence's characters.
+    var start: Int
+    var end: Int
+    /// No space between this token and the previous one ("2h", "4:30pm").
+    var attached: Bool
+
+    var word: String? {
+      if case .word(let w) = kind { return w }
+      return nil
+    }
+    var number: Double? {
+      if case .number(let n, _, _) = kind { return n }
+      return nil
+    }
+  }
+
+  static func tokenize(_ sentence: String) -> [Token] {
+    let characters = Array(sentence)
+    var tokens: [Token] = []
+    var index = 0
+    var previousEnd = -1
+    func add(_ kind: Kind, _ start: Int, _ end: Int) {
+      tokens.append(Token(kind: kind, start: start, end: end, attached: start == previousEnd))
+      previousEnd = end
+    }
+    while index < characters.count {
+      let character = characters[index]
+      if character.isWhitespace {
+        index += 1
+        continue
+      }
+      let startsDecimal = character == "." && index + 1 < characters.count && characters[index + 1].isASCIIDigit
+        && (index == 0 || !characters[index - 1].isASCIIDigit)
+      if character.isASCIIDigit || startsDecimal {
+        let start = index
+        var digits = ""
+        while index < characters.count, characters[index].isASCIIDigit {
+          digits.append(characters[index])
+          index += 1
+        }
+        // Clock time h:mm
+        if index + 2 < characters.count, characters[index] == ":", characters[index + 1].isASCIIDigit,
+          characters[index + 2].isASCIIDigit, let hour = Int(digits), !digits.isEmpty
+        {
+          let minute = Int(String(characters[(index + 1)...(index + 2)])) ?? 0
+          index += 3
+          add(.clock(hour: hour, minute: minute), start, index)
+          continue
+        }
+        var hasDecimal = false
+        if index + 1 < characters.count, characters[index] == ".", characters[index + 1].isASCIIDigit {
+          hasDecimal = true
+          digits.append(".")
+          index += 1
+          while index < characters.count, characters[index].isASCIIDigit {
+            digits.append(characters[index])
+            index += 1
+          }
+        }
+        if digits.hasPrefix(".") { digits = "0" + digits }
+        add(.number(Double(digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
+        continue
+      }
+      if character.isLetter || character == "'" || character == "\u{2019}" {
+        let start = index
+        var word = ""
+        while index < characters.count,
+          characters[index].isLetter || characters[index] == "'" || characters[index] == "\u{2019}"
+        {
+          word.append(characters[index] == "\u{2019}" ? "'" : characters[index])
+          index += 1
+        }
+        while word.hasSuffix("'") { word.removeLast() }  // "24 hours' notice"
+        add(.word(word.lowercased()), start, index)
+        continue
+      }
+      add(.symbol(character), index, index + 1)
+      index += 1
+    }
+    return tokens
+  }
+
+  private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: String) -> String {
+    let characters = Array(sentence)
+    guard let first = tokens[safe: range.lowerBound], let last = tokens[safe: range.upperBound - 1] else { return "" }
+    return String(characters[first.start..<last.end])
+  }
+
+  // MARK: - Durations
+
+  struct Match {
+    var range: Range<Int>
+    /// `nil` for a vague amount ("a couple of hours").
+    var minutes: Double?
+    var isRange = false
+    var isShorthand = false
+  }
+
+  static let hourUnits: Set<String> = ["h", "hr", "hrs", "hour", "hours", "hs"]
+  static let minuteUnits: Set<String> = ["min", "mins", "minute", "minutes", "mn"]
+  static let numberWords: [String: Double] = [
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fortyfive": 45, "fifty": 50,
+    "sixty": 60, "ninety": 90,
+  ]
+
+  private static func isHourUnit(_ token: Token?) -> Bool { token?.word.map(hourUnits.contains) ?? false }
+  private static func isMinuteUnit(_ token: Token?) -> Bool {
+    guard let word = token?.word else { return false }
+    return minuteUnits.contains(word) || (word == "m" && token?.attached == true)
+  }
+
+  /// A number, or a number word ("two", "forty-five" as "forty" "-" "five").
+  private static func quantity(_ tokens: [Token], at index: Int) -> (Double, Int)? {
+    guard let token = tokens[safe: index] else { return nil }
+    if let number = token.number { return (number, index + 1) }
+    guard let word = token.word, let value = numberWords[word] else { return nil }
+    // twenty-five, thirty five
+    if value >= 20, let next = tokens[safe: index + 1] {
+      var j = index + 1
+      if case .symbol("-") = next.kind { j += 1 }
+      if let unitWord = tokens[safe: j]?.word, let unit = numberWords[unitWord], unit < 10 {
+        return (value + unit, j + 1)
+      }
+    }
+    return (value, index + 1)
+  }
+
+  static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
+    if let range = matchClockRange(tokens, at: index) { return range }
+    let word = tokens[index].word
+
+    // Phrases built on "hour" without a digit.
+    if let word {
+      let rest = tokens[index...].prefix(8).map { $0.word ?? ($0.number.map { String($0) } ?? "#") }
+      func starts(_ phrase: [String]) -> Bool { rest.starts(with: phrase) }
+      let phrases: [([String], Double)] = [
+        (["an", "hour", "and", "a", "half"], 90), (["one", "hour", "and", "a", "half"], 90),
+        (["a", "hour", "and", "a", "half"], 90), (["an", "hour", "and", "a", "quarter"], 75),
+        (["an", "hour", "and", "fifteen", "minutes"], 75), (["an", "hour", "and", "thirty", "minutes"], 90),
+        (["an", "hour", "and", "forty", "five", "minutes"], 105),
+        (["one", "and", "a", "half", "hours"], 90), (["one", "and", "a", "half", "hour"], 90),
+        (["two", "and", "a", "half", "hours"], 150), (["three", "and", "a", "half", "hours"], 210),
+        (["a", "half", "hour"], 30), (["half", "an", "hour"], 30), (["half", "hour"], 30),
+        (["a", "quarter", "of", "an", "hour"], 15), (["quarter", "of", "an", "hour"], 15), (["a", "quarter", "hour"], 15),
+        (["three", "quarters", "of", "an", "hour"], 45), (["an", "hour"], 60), (["a", "full", "hour"], 60),
+        (["one", "hour"], 60), (["a", "full", "day"], 480), (["an", "entire", "hour"], 60),
+      ]
+      for (phrase, minutes) in phrases where starts(phrase) {
+        // "an hour" after a money amount is a rate ("$300 an hour"); judged later.
+        return Match(range: index..<(index + phrase.count), minutes: minutes)
+      }
+      let vague: [[String]] = [
+        ["a", "couple", "of", "hours"], ["a", "couple", "hours"], ["a", "few", "hours"], ["several", "hours"],
+        ["a", "few", "minutes"], ["a", "couple", "of", "minutes"], ["a", "few", "mins"], ["many", "hours"],
+        ["hours"],
+      ]
+      if word != "hours" {
+        for phrase in vague where starts(phrase) {
+          return Match(range: index..<(index + phrase.count), minutes: nil)
+        }
+      }
+    }
+
+    if case .clock(let hour, let minute) = tokens[index].kind, isHourUnit(tokens[safe: index + 1]) {
+      return Match(range: index..<(index + 2), minutes: Double(hour * 60 + minute))  // "1:30 hrs"
+    }
+    // N hours [and] [M minutes] / N minutes / N.N for (shorthand)
+    guard let (value, afterNumber) = quantity(tokens, at: index) else { return nil }
+    var j = afterNumber
+    // "48-hour", "2-hour": hyphenated adjective (a deadline or a length of something else).
+    var hyphenated = false
+    if case .symbol("-")? = tokens[safe: j]?.kind, isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1]) {
+      hyphenated = true
+      j += 1
+    }
+    if isHourUnit(tokens[safe: j]) {
+      var minutes = value * 60
+      var end = j + 1
+      // "2 hours and 30 minutes", "2h30m", "2 hrs 15 min", "1 hour and a half"
+      var k = end
+      if tokens[safe: k]?.word == "and" { k += 1 }
+      if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
+        minutes += 30
+        end = k + 2
+      } else if let (more, afterMore) = quantity(tokens, at: k), isMinuteUnit(tokens[safe: afterMore]) {
+        minutes += more
+        end = afterMore + 1
+      } else if let (more, afterMore) = quantity(tokens, at: k), tokens[safe: k]?.attached == true,
+        tokens[safe: k]?.number != nil, more < 60, afterMore == k + 1
+      {
+        minutes += more  // "2h30"
+        end = afterMore
+      }
+      var match = Match(range: index..<end, minutes: minutes)
+      if hyphenated { match.isShorthand = false }
+      return match
+    }
+    if isMinuteUnit(tokens[safe: j]) {
+      return Match(range: index..<(j + 1), minutes: value)
+    }
+    // Billing shorthand: ".3 for review", "0.5 on the call", "(.2)"
+    if case .number(let n, true, _) = tokens[index].kind, n > 0, n < 10,
+      let next = tokens[safe: afterNumber]?.word, ["for", "on", "re", "reviewing", "drafting", "call", "to"].contains(next)
+    {
+      var match = Match(range: index..<afterNumber, minutes: n * 60)
+      match.isShorthand = true
+      return match
+    }
+    return nil
+  }
+
+  /// "from 2pm to 4:30pm", "10:00-11:15", "2-4pm", "between 2 and 3:30 pm".
+  private static func matchClockRange(_ tokens: [Token], at index: Int) -> Match? {
+    var start = index
+    if let word = tokens[index].word, word == "from" || word == "between" { start = index + 1 }
+    guard let (first, afterFirst) = clockTime(tokens, at: start) else { return nil }
+    guard let separator = tokens[safe: afterFirst] else { return nil }
+    var j = afterFirst
+    switch separator.kind {
+    case .word("to"), .word("till"), .word("until"), .word("and"), .symbol("-"), .symbol("–"), .symbol("—"):
+      j += 1
+    default:
+      return nil
+    }
+    guard let (second, afterSecond) = clockTime(tokens, at: j) else { return nil }
+    // At least one side must be unmistakably a clock time (h:mm or am/pm), or "2-4" is a count.
+    guard first.explicit || second.explicit else { return nil }
+    var startMinutes = first.minutes
+    var endMinutes = second.minutes
+    // "2-4pm": the suffix applies to both; "11am-1pm" crosses noon.
+    if first.meridiem == nil, let meridiem = second.meridiem, meridiem == "pm", first.hour < 12,
+      first.hour + 12 <= second.hour24
+    {
+      startMinutes += 12 * 60
+    }
+    if first.meridiem == nil && second.meridiem == nil && endMinutes <= startMinutes && endMinutes + 12 * 60 > startMinutes {
+      endMinutes += 12 * 60  // "10:00-1:00"
+    }
+    let length = endMinutes - startMinutes
+    guard length > 0, length <= 12 * 60 else { return nil }
+    var match = Match(range: index..<afterSecond, minutes: Double(length))
+    match.isRange = true
+    return match
+  }
+
+  private struct Clock {
+    var hour: Int
+    var hour24: Int
+    var minutes: Int
+    var meridiem: String?
+    var explicit: Bool
+  }
+
+  private static func clockTime(_ tokens: [Token], at index: Int) -> (Clock, Int)? {
+    guard let token = tokens[safe: index] else { return nil }
+    var hour: Int
+    var minute = 0
+    var explicit = false
+    switch token.kind {
+    case .clock(let h, let m):
+      hour = h
+      minute = m
+      explicit = true
+    case .number(let n, let hasDecimal, _) where !hasDecimal && n >= 0 && n <= 23:
+      hour = Int(n)
+    default:
+      return nil
+    }
+    guard hour <= 23, minute <= 59 else { return nil }
+    var next = index + 1
+    var meridiem: String? = nil
+    if let word = tokens[safe: next]?.word, ["am", "pm", "a", "p"].contains(word) {
+      if word == "a" || word == "p" {
+        // "2 p.m." tokenizes as p . m .
+        if tokens[safe: next + 1]?.kind == .symbol("."), tokens[safe: next + 2]?.word == "m" {
+          meridiem = word + "m"
+          next += 3
+          if tokens[safe: next]?.kind == .symbol(".") { next += 1 }
+        }
+      } else {
+        meridiem = word
+        next += 1
+      }
+    }
+    if meridiem != nil { explicit = true }
+    guard hour <= 12 || meridiem == nil else { return nil }
+    var hour24 = hour
+    if meridiem == "pm" && hour < 12 { hour24 += 12 }
+    if meridiem == "am" && hour == 12 { hour24 = 0 }
+    return (Clock(hour: hour, hour24: hour24, minutes: hour24 * 60 + minute, meridiem: meridiem, explicit: explicit), next)
+  }
+
+  // MARK: - Judgement
+
+  struct Verdict {
+    var taken: Bool
+    var reason: String
+    var firstPerson: Bool
+  }
+
+  static let firstPersonWords: Set<String> = [
+    "i", "i've", "i'd", "i'm", "i'll", "me", "my", "we", "we've", "we'd", "our", "us", "myself", "ourselves",
+  ]
+  static let thirdPersonWords: Set<String> = ["he", "she", "they", "his", "her", "their", "he's", "she's", "they've"]
+  static let futureWords: Set<String> = [
+    "will", "i'll", "we'll", "you'll", "shall", "going", "gonna", "plan", "planning", "expect", "expected", "expecting",
+    "estimate", "estimated", "anticipate", "anticipated", "need", "needs", "schedule", "scheduled", "scheduling", "book",
+    "booked", "let's", "lets", "can", "could", "would", "should", "may", "might", "propose", "proposed", "tomorrow",
+    "next", "upcoming", "budget", "budgeted", "quote", "allow", "allocate", "reserve", "block", "hold", "probably",
+    "likely", "want", "wants", "require", "requires", "required", "take", "takes", "set",
+  ]
+  static let pastWorkWords: Set<String> = [
+    "spent", "worked", "took", "billed", "logged", "recorded", "reviewed", "drafted", "revised", "prepared", "researched",
+    "had", "did", "was", "were", "attended", "lasted", "ran", "called", "met", "discussed", "finished", "completed",
+    "put",
+  ]
+  static let workWords: Set<String> = [
+    "spent", "spend", "spending", "worked", "working", "work", "call", "calls", "called", "meeting", "meetings", "met",
+    "conference", "review", "reviewed", "reviewing", "draft", "drafted", "drafting", "revise", "revised", "revising",
+    "revision", "revisions", "research", "researched", "researching", "prepare", "prepared", "preparing", "preparation",
+    "discussion", "discussed", "discussing", "analysis", "analyzed", "analysing", "analyzing", "read", "reading",
+    "markup", "redline", "redlined", "negotiation", "negotiated", "negotiating", "hearing", "deposition", "travel",
+    "traveled", "travelled", "billed", "bill", "logged", "log", "edits", "edited", "editing", "comments",
+    "commented", "attended", "attend", "teleconference", "zoom", "session", "memo", "brief", "briefing", "filing",
+    "filed", "correspondence", "emails", "email", "letter", "agreement", "contract", "document", "documents",
+    "finalize", "finalise", "finalized", "finalised", "finalizing", "finalising", "negotiate", "update", "updated",
+    "updating", "coordinate", "coordinated", "coordinating", "summarize", "summarized", "phone", "spoke", "talked",
+    "drafts", "mark", "comment", "conferred", "conferring", "strategy",
+  ]
+  static let scheduleWords: Set<String> = [
+    "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
+    "fri", "invitation", "invite", "agenda", "where", "dial", "join",
+  ]
+  static let deadlineBefore: Set<String> = ["within", "in", "every", "per", "after", "before", "each", "under", "over"]
+  static let deadlineAfter: Set<String> = ["notice", "deadline", "turnaround", "window", "period", "cooling"]
+  static let relativeAfter: Set<String> = ["ago", "earlier", "later", "before", "prior", "beforehand", "afterwards"]
+  static let disclaimerWords: Set<String> = ["confidential", "privileged", "disclaimer", "intended", "unauthorized"]
+
+  static func judge(_ tokens: [Token], match: Match, sentence: String) -> Verdict {
+    let words = tokens.compactMap(\.word)
+    let firstPerson = words.contains(where: firstPersonWords.contains)
+    let before = tokens[..<match.range.lowerBound]
+    let after = tokens[match.range.upperBound...]
+    let wordsBefore = before.compactMap(\.word)
+    let wordsAfter = after.compactMap(\.word)
+    guard let minutes = match.minutes else { return Verdict(taken: false, reason: "vague", firstPerson: firstPerson) }
+    if minutes <= 0 { return Verdict(taken: false, reason: "zero", firstPerson: firstPerson) }
+    // Relative: "2 hours ago", "an hour later".
+    if let next = wordsAfter.first, relativeAfter.contains(next) {
+      return Verdict(taken: false, reason: "relative", firstPerson: firstPerson)
+    }
+    if wordsAfter.starts(with: ["from", "now"]) { return Verdict(taken: false, reason: "relative", firstPerson: firstPerson) }
+    // Deadlines: "within 24 hours", "48-hour notice", "24 hours' notice", "in 2 hours", "every 2 hours".
+    let previousWord = before.last?.word
+    let putIn = previousWord == "in" && ["put", "logged", "clocked"].contains(wordsBefore.dropLast().last ?? "")
+    if let previousWord, deadlineBefore.contains(previousWord), !match.isRange, !putIn {
+      return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
+    }
+    if wordsAfter.prefix(2).contains(where: deadlineAfter.contains) {
+      return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
+    }
+    if wordsBefore.suffix(2) == ["up", "to"] || wordsBefore.suffix(2) == ["no", "later"] || wordsBefore.last == "by" {
+      return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
+    }
+    // Rates and availability: "$300 per hour", "300 an hour", "24 hours a day", "business hours".
+    if before.last?.kind == .symbol("$") || before.dropLast().last?.kind == .symbol("$") || before.last?.kind == .symbol("/")
+      || wordsAfter.prefix(2) == ["a", "day"] || wordsAfter.prefix(2) == ["a", "week"] || wordsAfter.first == "per"
+      || wordsAfter.first == "daily" || wordsAfter.first == "weekly" || after.first?.kind == .symbol("/")
+    {
+      return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)
+    }
+    if let first = tokens[safe: match.range.lowerBound], first.word == "an" || first.word == "a",
+      before.contains(where: { $0.kind == .symbol("$") || $0.word == "rate" || $0.word == "usd" || $0.word == "eur" })
+    {
+      return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)
+    }
+    // Future and scheduling: a future marker before the duration, with no past work verb
+    // between them ("I will spend 2 hours", "it should take 30 minutes", "let's book an hour").
+    if let marker = wordsBefore.lastIndex(where: futureWords.contains) {
+      let between = wordsBefore[(marker + 1)...]
+      let pastAfterMarker = between.contains(where: pastWorkWords.contains)
+      let markerWord = wordsBefore[marker]
+      // "took" is past; "take"/"takes" only signal the future with a modal or as "takes N".
+      let weakMarker = markerWord == "take" || markerWord == "takes" || markerWord == "set" || markerWord == "hold"
+        || markerWord == "need" || markerWord == "needs"
+      let modalBefore = wordsBefore[..<marker].contains { ["will", "would", "should", "could", "may", "might", "can", "to"].contains($0) }
+      if !pastAfterMarker && (!weakMarker || modalBefore || markerWord == "takes" || markerWord == "need" || markerWord == "needs") {
+        return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
+      }
+    }
+    if wordsAfter.contains("tomorrow") || wordsAfter.starts(with: ["next"]) || wordsAfter.contains("scheduled") {
+      return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
+    }
+    // A clock range next to a weekday or "When:" announces a meeting; it is not time spent.
+    if match.isRange, words.contains(where: scheduleWords.contains), !words.contains(where: pastWorkWords.contains) {
+      return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
+    }
+    if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
+    // Whose time: someone else's, unless it is "we" or "I" as well.
+    let thirdPerson = words.contains(where: thirdPersonWords.contains) || startsWithNameAndWorkVerb(tokens, before: match.range.lowerBound)
+    if thirdPerson && !firstPerson {
+      return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
+    }
+    let describesWork = words.contains(where: workWords.contains) || match.isShorthand
+      || words.contains { pastWorkWords.contains($0) && !["was", "were", "had", "did"].contains($0) }
+    if !describesWork && !firstPerson {
+      return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
+    }
+    if match.isShorthand { return Verdict(taken: true, reason: "billing-shorthand", firstPerson: firstPerson) }
+    if match.isRange { return Verdict(taken: true, reason: "time-range", firstPerson: firstPerson) }
+    return Verdict(taken: true, reason: "explicit", firstPerson: firstPerson)
+  }
+
+  /// "Mark spent 2 hours", "Acme's team worked 3 hours": a capitalized name as the subject.
+  private static func startsWithNameAndWorkVerb(_ tokens: [Token], before end: Int) -> Bool {
+    guard end >= 2 else { return false }
+    for index in 0..<(end - 1) {
+      guard let verb = tokens[index + 1].word, ["spent", "worked", "billed", "logged"].contains(verb) else { continue }
+      if let subject = tokens[index].word, !firstPersonWords.contains(subject), subject != "have", subject != "had",
+        subject != "just", subject != "already", subject != "also", subject != "probably", subject != "together"
+      {
+        return true
+      }
+    }
+    return false
+  }
+
+  // MARK: - The task a statement describes
+
+  /// The clause that says what the work was, without the duration: "reviewing the SPA" from
+  /// "I spent 2.5 hours reviewing the SPA", "call with Jo re closing" from ".3 for call with Jo
+  /// re closing".
+  static func taskPhrase(_ tokens: [Token], excluding range: Range<Int>, in sentence: String) -> String {
+    let characters = Array(sentence)
+    let fillers: Set<String> = [
+      "i", "we", "spent", "spend", "about", "around", "roughly", "approximately", "approx", "over", "just", "another",
+      "on", "for", "in", "total", "today", "yesterday", "this", "morning", "afternoon", "evening", "have", "has",
+      "had", "it", "took", "me", "us", "of", "a", "an", "the", "so", "far", "and", "also", "already", "doing", "time",
+      "was", "were", "been", "worked", "working", "hi", "hello", "all", "team", "fyi", "note", "logged", "billed",
+    ]
+    // Prefer what follows the duration; else what precedes it.
+    func phrase(_ slice: ArraySlice<Token>) -> String {
+      var first = slice.startIndex
+      while first < slice.endIndex {
+        let token = slice[first]
+        if let word = token.word, fillers.contains(word) {
+          first += 1
+          continue
+        }
+        if case .symbol(let s) = token.kind, ["-", "–", ":", "(", ")", "="].contains(s) {
+          first += 1
+          continue
+        }
+        break
+      }
+      // Stop at the end of the clause, or where another duration starts.
+      var end = first
+      while end < slice.endIndex {
+        if case .symbol(let s) = slice[end].kind, [".", ",", ";", "!", "?", ":", "(", ")"].contains(s) { break }
+        if slice[end].word == "and", end + 1 < slice.endIndex, slice[end + 1].word.map(firstPersonWords.contains) ?? false {
+          break
+        }
+        if end > first, matchDuration(tokens, at: end) != nil { break }
+        end += 1
+      }
+      let trailing: Set<String> = ["today", "yesterday", "tonight", "so", "far", "this", "morning", "afternoon", "evening", "earlier", "on", "for", "and", "with", "the", "a", "an", "to", "of"]
+      while end > first, let word = slice[end - 1].word, trailing.contains(word) { end -= 1 }
+      guard end > first else { return "" }
+      return String(characters[slice[first].start..<slice[end - 1].end])
+    }
+    let following = phrase(tokens[range.upperBound...])
+    if !following.isEmpty { return following }
+    var start = range.lowerBound
+    while start > 0 {
+      if case .symbol(let s) = tokens[start - 1].kind, [".", ",", ";", "!", "?", ":", "-", "–", "("].contains(s) { break }
+      start -= 1
+    }
+    return phrase(tokens[start..<range.lowerBound])
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension String {
+  /// Without surrounding whitespace and sentence punctuation.
+  var trimmingSpacesAndPunctuation: String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first.isWhitespace || first == "-" || first == "*" || first == "•" {
+      scalars = scalars.dropFirst()
+    }
+    while let last = scalars.last, last.isWhitespace || last == "." || last == ";" || last == "," {
+      scalars = scalars.dropLast()
+    }
+    return String(scalars)
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? {
+    index >= 0 && index < count ? self[index] : nil
+  }
+}
+
+extension ArraySlice {
+  subscript(safe index: Int) -> Element? {
+    index >= startIndex && index < endIndex ? self[index] : nil
+  }
+}

@@ -1,0 +1,70 @@
+import BillableModel
+
+/// UTBMS activity codes and one-task narratives.
+package enum Narrative {
+  /// The activity a task phrase describes, or `fallback`.
+  package static func activity(for task: String, fallback: ActivityCode) -> ActivityCode {
+    let words = Set(task.lowercased().split { !$0.isLetter }.map(String.init))
+    func any(_ list: [String]) -> Bool { list.contains(where: words.contains) }
+    if any(["travel", "traveled", "travelled", "travelling", "traveling", "flight", "drive", "drove"]) { return .travel }
+    if any(["hearing", "court", "deposition", "trial", "appear", "appeared", "appearance", "mediation", "arbitration"]) {
+      return .appear
+    }
+    if any(["research", "researched", "researching", "caselaw", "precedent", "precedents", "westlaw", "lexis"]) {
+      return .research
+    }
+    if any([
+      "draft", "drafted", "drafting", "revise", "revised", "revising", "revision", "revisions", "redline", "redlined",
+      "markup", "prepare", "prepared", "preparing", "wrote", "write", "writing", "edit", "edited", "editing",
+    ]) {
+      return .draft
+    }
+    if any([
+      "review", "reviewed", "reviewing", "analyze", "analyzed", "analyzing", "analyse", "analysed", "analysis", "read",
+      "reading", "examine", "examined", "diligence",
+    ]) {
+      return .review
+    }
+    if any(["plan", "planning", "strategy", "strategize", "outline"]) { return .plan }
+    if any(["call", "calls", "meeting", "meet", "met", "conference", "phone", "spoke", "talked", "discussion", "discussed", "zoom", "teleconference"]) {
+      if any(["counsel", "opposing"]) { return .communicateCounsel }
+      if any(["client", "clients"]) { return .communicateClient }
+      if any(["team", "internal", "associate", "partner", "colleague", "colleagues"]) { return .communicateTeam }
+    }
+    return fallback
+  }
+
+  /// "reviewing the SPA" → "Review the SPA"; "call with Jo" → "Call with Jo".
+  package static func imperative(_ task: String) -> String {
+    var words = task.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    guard let first = words.first else { return "" }
+    let lower = first.lowercased()
+    let lemmas: [String: String] = [
+      "reviewing": "review", "reviewed": "review", "drafting": "draft", "drafted": "draft", "revising": "revise",
+      "revised": "revise", "preparing": "prepare", "prepared": "prepare", "researching": "research",
+      "researched": "research", "analyzing": "analyze", "analyzed": "analyze", "analysing": "analyse",
+      "editing": "edit", "edited": "edit", "reading": "read", "discussing": "discuss", "discussed": "discuss",
+      "negotiating": "negotiate", "negotiated": "negotiate", "attending": "attend", "attended": "attend",
+      "redlining": "redline", "redlined": "redline", "working": "work", "worked": "work", "finalizing": "finalize",
+      "finalized": "finalize", "traveling": "travel", "travelled": "travel", "traveled": "travel",
+      "travelling": "travel", "calling": "call", "called": "call", "writing": "write", "wrote": "write",
+      "meeting": "meeting", "updating": "update", "updated": "update", "coordinating": "coordinate",
+      "coordinated": "coordinate", "summarizing": "summarize", "summarized": "summarize",
+    ]
+    words[0] = lemmas[lower] ?? lower
+    words[0] = words[0].prefix(1).uppercased() + words[0].dropFirst()
+    return words.joined(separator: " ")
+  }
+
+  /// Trims a subject for "re:" ("Re: Fwd: Closing checklist" → "closing checklist").
+  package static func topic(_ subject: String?) -> String {
+    guard var text = subject?.trimmingSpacesAndPunctuation, !text.isEmpty else { return "" }
+    while true {
+      let lower = text.lowercased()
+      guard let prefix = ["re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:", "antw:"].first(where: lower.hasPrefix) else { break }
+      text = String(text.dropFirst(prefix.count)).trimmingSpacesAndPunctuation
+    }
+    if text.count > 80 { text = String(text.prefix(77)) + "..." }
+    return text
+  }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import BillableConfig
+import Foundation
+
+/// `billable config`: the original design's configure_time_tracking.
+struct Config: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Create, show, read, change or check billable.toml.",
+    subcommands: [Init.self, Show.self, Get.self, Set.self, Validate.self])
+
+  struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a commented starter configuration.")
+    @OptionGroup var options: ConfigOptions
+    @Flag(help: "Overwrite an existing file.") var force = false
+
+    func run() throws {
+      if FileManager.default.fileExists(atPath: options.config) && !force {
+        StandardError.write("billable: \(options.config) exists; use --force to overwrite it")
+        throw ExitCode(2)
+      }
+      try AtomicFile.write(ConfigRenderer.starter, to: options.config)
+      print("wrote \(options.config): edit the timekeeper, clients and matters, then run 'billable config validate'")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the effective configuration, defaults filled in.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+      print(ConfigRenderer.render(try options.load()), terminator: "")
+    }
+  }
+
+  struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print one key's effective value.",
+      discussion: "Keys: billing.increment_minutes, timekeeper.timezone, client.ACME.rate, matter.ACME-001.keywords, …")
+    @OptionGroup var options: ConfigOptions
+    @Argument(help: "A dotted key.") var key: String
+
+    func run() throws {
+      let configuration = try options.load()
+      let text = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? ""
+      do {
+        print(try ConfigEditor.get(key, in: configuration, text: text, file: options.config))
+      } catch let errors as ConfigErrors {
+        for error in errors.errors { StandardError.write("billable: \(error)") }
+        throw ExitCode(2)
+      }
+    }
+  }
+
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change one key, keeping the file's comments and order.",
+      discussion: "VALUE is a TOML value (6, \"up\", [\"a\", \"b\"], true); other text is taken as a string.")
+    @OptionGroup var options: ConfigOptions
+    @Argument(help: "A dotted key.") var key: String
+    @Argument(help: "The new value.") var value: String
+
+    func run() throws {
+      guard let text = try? String(contentsOfFile: options.config, encoding: .utf8) else {
+        StandardError.write("billable: \(options.config): cannot read the file; create one with 'billable config init'")
+        throw ExitCode(2)
+      }
+      do {
+        let updated = try ConfigEditor.set(key, to: value, in: text, file: options.config)
+        try AtomicFile.write(updated, to: options.config)
+        print("\(key) = \(ConfigEditor.tomlLiteralForDisplay(value))")
+      } catch let errors as ConfigErrors {
+        for error in errors.errors { StandardError.write("billable: \(error)") }
+        throw ExitCode(2)
+      }
+    }
+  }
+
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the configuration; exit 2 with every problem listed.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+      let configuration = try options.load()
+      print(
+        "\(options.config): ok (\(configuration.timekeepers.count) timekeeper(s), \(configuration.clients.count) client(s), "
+          + "\(configuration.matters.count) matter(s))")
+    }
+  }
+}
+
+/// Whole-file writes that never leave a half-written file: write a temporary file beside the
+/// target, then rename it over the target.
+enum AtomicFile {
+  static func write(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    do {
+      try Data(text.utf8).write(to: temporary)
+      if FileManager.default.fileExists(atPath: path) {
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      } else {
+        try FileManager.default.moveItem(at: temporary, to: url)
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw ExitCodeError(message: "\(path): cannot write: \(error.localizedDescription)")
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import BillableModel
+import Testing
+
+@testable import BillableAnalysis
+
+/// What the extractor should make of one sentence.
+enum Expected: Sendable, CustomStringConvertible {
+  /// One duration taken, with these minutes.
+  case taken(Double)
+  /// Several taken, in order.
+  case takenAll([Double])
+  /// A duration found and rejected for this reason.
+  case rejected(String)
+  /// No duration at all.
+  case nothing
+
+  var description: String {
+    switch self {
+    case .taken(let m): return "taken \(m)"
+    case .takenAll(let m): return "taken \(m)"
+    case .rejected(let r): return "rejected \(r)"
+    case .nothing: return "nothing"
+    }
+  }
+}
+
+/// At least 150 duration phrases in sentences, taken and rejected.
+@Suite("Duration phrases")
+struct DurationPhraseTests {
+  static let cases: [(String, Expected)] = [
+    // Decimal and fractional hours
+    ("I spent 2.5 hours reviewing the SPA.", .taken(150)),
+    ("I spent 2.5 hrs reviewing the SPA.", .taken(150)),
+    ("Spent 1.5 hours on the disclosure schedules.", .taken(90)),
+    ("I worked 3 hours on the merger agreement today.", .taken(180)),
+    ("We spent 4 hours negotiating the indemnity.", .taken(240)),
+    ("I spent 0.5 hours on the call with Jo.", .taken(30)),
+    ("Reviewed the lease for 1.2 hours.", .taken(72)),
+    ("I have spent 6 hours drafting the brief.", .taken(360)),
+    ("I spent 1 hour revising the NDA.", .taken(60)),
+    ("I spent 10 hours on due diligence this week.", .taken(600)),
+    ("I put in 2 hours on the closing memo.", .taken(120)),
+    ("I billed 3.5 hours for the hearing prep.", .taken(210)),
+    ("Logged 2.25 hours on research.", .taken(135)),
+    ("I spent about 2 hours on the markup.", .taken(120)),
+    ("I spent roughly 3 hours reviewing comments.", .taken(180)),
+    ("I spent approximately 1.5 hours on the redline.", .taken(90)),
+    ("It took me 2 hours to review the contract.", .taken(120)),
+    ("The call took 45 minutes.", .taken(45)),
+    ("This review took 3 hours.", .taken(180)),
+    ("I was on the phone with opposing counsel for 1.5 hours.", .taken(90)),
+    // h / hr / m shorthand
+    ("I spent 2h reviewing the SPA.", .taken(120)),
+    ("I spent 2h30m reviewing the SPA.", .taken(150)),
+    ("Spent 2h 30m on the draft.", .taken(150)),
+    ("I spent 1h15m on the call.", .taken(75)),
+    ("I spent 2hrs on research.", .taken(120)),
+    ("I spent 1.5h drafting.", .taken(90)),
+    ("I spent 0.3h on the call.", .taken(18)),
+    ("Worked 3hrs on the filing.", .taken(180)),
+    ("I spent 45m on the call.", .taken(45)),
+    ("I spent 2hr on the memo.", .taken(120)),
+    ("I spent 2 hrs 15 min on the memo.", .taken(135)),
+    ("I spent 2 hours and 30 minutes on the memo.", .taken(150)),
+    ("I spent 1 hour and 20 minutes on the call.", .taken(80)),
+    ("I spent 1 hour 45 minutes on research.", .taken(105)),
+    ("I spent 3 hours 5 minutes reviewing.", .taken(185)),
+    ("I spent 2h30 on the review.", .taken(150)),
+    // h:mm
+    ("I spent 1:30 hrs on the call.", .taken(90)),
+    ("I spent 1:30 hours reviewing the SPA.", .taken(90)),
+    ("I spent 2:15 hrs drafting.", .taken(135)),
+    ("Research: 0:45 hrs.", .taken(45)),
+    // Minutes
+    ("I spent 90 min on the call.", .taken(90)),
+    ("I spent 90 minutes on the call.", .taken(90)),
+    ("I spent 20 mins reviewing the letter.", .taken(20)),
+    ("I spent 15 minutes on the email to Jo.", .taken(15)),
+    ("We had a 30 minute call with the client.", .taken(30)),
+    ("I had a 45-minute call with Jo about the escrow.", .taken(45)),
+    ("I spent 5 minutes reviewing the invoice.", .taken(5)),
+    ("I spent 120 minutes on the board deck.", .taken(120)),
+    // Number words and phrases
+    ("I spent an hour and a half on the call.", .taken(90)),
+    ("I spent half an hour reviewing the letter.", .taken(30)),
+    ("I spent a quarter of an hour on the email.", .taken(15)),
+    ("I spent two hours drafting the memo.", .taken(120)),
+    ("I spent three hours at the hearing.", .taken(180)),
+    ("I spent an hour on the call.", .taken(60)),
+    ("I spent one hour reviewing the SPA.", .taken(60)),
+    ("I spent a half hour on the draft.", .taken(30)),
+    ("I spent three quarters of an hour on research.", .taken(45)),
+    ("I spent twenty minutes on the call.", .taken(20)),
+    ("I spent forty-five minutes reviewing the letter.", .taken(45)),
+    ("I spent thirty minutes with the client.", .taken(30)),
+    ("I spent one and a half hours on the draft.", .taken(90)),
+    ("I spent two and a half hours on the draft.", .taken(150)),
+    ("I spent an hour and a quarter on research.", .taken(75)),
+    ("I spent ten minutes on the reply.", .taken(10)),
+    ("I spent five hours in depositions.", .taken(300)),
+    ("The call with the client took an hour.", .taken(60)),
+    ("The meeting lasted two hours.", .taken(120)),
+    ("I spent 1 hour and a half on the brief.", .taken(90)),
+    // Time ranges
+    ("I was on the call from 2pm to 4:30pm.", .taken(150)),
+    ("I was in the meeting from 10:00 to 11:15.", .taken(75)),
+    ("Call with client 10:00-11:15.", .taken(75)),
+    ("I worked on the brief from 9am to 12pm.", .taken(180)),
+    ("I reviewed documents from 2 to 4pm.", .taken(120)),
+    ("I was at the closing from 11am to 1pm.", .taken(120)),
+    ("We met between 2pm and 3:30pm.", .taken(90)),
+    ("I drafted the memo from 1:00 to 2:30.", .taken(90)),
+    ("Finalising the execution version took from 2pm to 3:30pm today.", .taken(90)),
+    ("I was on the phone 9:30–10:15.", .taken(45)),
+    ("I attended the hearing 9am-1pm.", .taken(240)),
+    ("I drafted 2-4pm.", .taken(120)),
+    // Billing shorthand
+    (".3 for review of the letter.", .taken(18)),
+    ("0.3 for call with client.", .taken(18)),
+    (".5 for drafting the response.", .taken(30)),
+    ("Please log 0.3 for call with client this morning.", .taken(18)),
+    ("1.2 for revisions to the SPA.", .taken(72)),
+    ("0.2 re email to Jo.", .taken(12)),
+    ("Please record .4 on the Falcon matter.", .taken(24)),
+    ("Time: 0.3h call with Jo.", .taken(18)),
+    // Several in one sentence or message
+    ("I spent 2 hours on the SPA and 30 minutes on the disclosure letter.", .takenAll([120, 30])),
+    ("Today: 1.5 hours drafting; 0.5 hours on the call.", .takenAll([90, 30])),
+    ("I spent 1 hour reviewing and 2 hours drafting.", .takenAll([60, 120])),
+    // Future and scheduling
+    ("The review will take 2 hours.", .rejected("future")),
+    ("It will take about 3 hours to finish the draft.", .rejected("future")),
+    ("I will spend 2 hours on it tomorrow.", .rejected("future")),
+    ("This should take 30 minutes.", .rejected("future")),
+    ("I expect to spend 4 hours on the brief.", .rejected("future")),
+    ("We plan to spend 2 hours on the call.", .rejected("future")),
+    ("Let's schedule a 1 hour call.", .rejected("future")),
+    ("Can you spare 30 minutes this afternoon?", .rejected("future")),
+    ("I estimate 5 hours for the research.", .rejected("future")),
+    ("We need 2 hours to review the documents.", .rejected("future")),
+    ("The hearing is scheduled for 3 hours.", .rejected("future")),
+    ("It might take an hour.", .rejected("future")),
+    ("I'll need an hour and a half to review it.", .rejected("future")),
+    ("The call could run 45 minutes.", .rejected("future")),
+    ("Please book 2 hours for the negotiation.", .rejected("future")),
+    ("I would budget 10 hours for diligence.", .rejected("future")),
+    ("We're going to need 3 hours for the board prep.", .rejected("future")),
+    ("Let's block 2 hours next week.", .rejected("future")),
+    ("This is probably a 2 hour job.", .rejected("future")),
+    ("The drafting will likely take three hours.", .rejected("future")),
+    ("We should allow 90 minutes for the call.", .rejected("future")),
+    ("A review takes 2 hours.", .rejected("future")),
+    ("When: Thursday, March 6, 2025, 2:00pm - 3:00pm (Eastern Time).", .rejected("scheduling")),
+    ("Shall we meet from 2pm to 3pm on Friday?", .rejected("future")),
+    ("Let's talk for 30 minutes tomorrow.", .rejected("future")),
+    // Deadlines
+    ("Please respond within 24 hours.", .rejected("deadline")),
+    ("We need 48-hour notice before the closing.", .rejected("deadline")),
+    ("The seller requires 24 hours' notice.", .rejected("deadline")),
+    ("Please revert within 2 hours of the meeting.", .rejected("deadline")),
+    ("I can have it to you in 2 hours.", .rejected("deadline")),
+    ("The data room closes in 48 hours.", .rejected("deadline")),
+    ("Please send it back within 72 hours.", .rejected("deadline")),
+    ("We get updates every 2 hours.", .rejected("deadline")),
+    ("Send it by 5pm.", .nothing),
+    ("The offer expires after 24 hours.", .rejected("deadline")),
+    ("There is a 10-day cooling period.", .nothing),
+    ("The escrow agent needs up to 3 hours to release funds.", .rejected("deadline")),
+    // Relative times
+    ("I sent it 2 hours ago.", .rejected("relative")),
+    ("Jo called an hour ago about the escrow.", .rejected("relative")),
+    ("I replied 30 minutes ago.", .rejected("relative")),
+    ("The signed pages arrived 3 hours later.", .rejected("relative")),
+    ("Two hours earlier the client had agreed.", .rejected("relative")),
+    // Rates and availability
+    ("Our rate is $300 per hour.", .nothing),
+    ("The rate is $350 an hour.", .rejected("rate")),
+    ("The service runs 24 hours a day.", .rejected("rate")),
+    ("Associates bill 250/hour.", .nothing),
+    ("Support is available 8 hours per day.", .rejected("rate")),
+    // Someone else's time
+    ("Mark spent 2 hours on the diligence memo.", .rejected("not-own-work")),
+    ("He spent 3 hours drafting the response.", .rejected("not-own-work")),
+    ("She worked 4 hours on the filing.", .rejected("not-own-work")),
+    ("Their team spent 10 hours on the review.", .rejected("not-own-work")),
+    ("The flight was 6 hours.", .rejected("no-work-described")),
+    ("The movie was 2 hours long.", .rejected("no-work-described")),
+    ("The drive to the courthouse is 45 minutes.", .rejected("no-work-described")),
+    // Vague amounts
+    ("I spent a couple of hours on it.", .rejected("vague")),
+    ("I spent a few hours reviewing.", .rejected("vague")),
+    ("I spent several hours on the draft.", .rejected("vague")),
+    ("It only took a few minutes.", .rejected("vague")),
+    // Implausible
+    ("I spent 30 hours on the review yesterday.", .rejected("implausible")),
+    // Disclaimers
+    ("This message is confidential and privileged; if received in error delete it within 24 hours.", .rejected("disclaimer")),
+    // Not durations
+    ("Let's meet at 2pm.", .nothing),
+    ("The closing is on 3/14.", .nothing),
+    ("Section 2.5 of the SPA needs work.", .nothing),
+    ("The purchase price is 2.5 million.", .nothing),
+    ("Please see clause 4.", .nothing),
+    ("We have 3 issues on the list.", .nothing),
+    ("Call me at 212-555-0100.", .nothing),
+    ("The fee is 0.3% of the price.", .nothing),
+    ("Version 1.2 is attached.", .nothing),
+    ("Thanks for your help!", .nothing),
+    ("We are open 9-5 Monday to Friday.", .nothing),
+    ("Page 10 to 12 covers the indemnity.", .nothing),
+  ]
+
+  @Test("there are at least 150 phrases")
+  func count() {
+    #expect(Self.cases.count >= 150)
+  }
+
+  @Test("phrase", arguments: cases)
+  func phrase(_ sentence: String, _ expected: Expected) {
+    let (found, candidates) = DurationExtractor.extract(from: sentence)
+    switch expected {
+    case .taken(let minutes):
+      #expect(found.map(\.minutes) == [minutes], "candidates: \(candidates)")
+    case .takenAll(let minutes):
+      #expect(found.map(\.minutes) == minutes, "candidates: \(candidates)")
+    case .rejected(let reason):
+      #expect(found.isEmpty, "taken: \(found.map(\.phrase))")
+      #expect(candidates.first?.reason == reason, "candidates: \(candidates)")
+    case .nothing:
+      #expect(candidates.isEmpty, "candidates: \(candidates)")
+    }
+  }
+}
