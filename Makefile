@@ -1,6 +1,7 @@
 # billable: the front door.
 #
-#   make run                parse the bundled sample mailboxes (fixtures/sample) and print one line per message
+#   make run                scan the bundled sample mailboxes (fixtures/sample) into billable.sqlite and reports/,
+#                           then print the summary by matter
 #   make test               build, run the unit and CLI tests, then the conformance run against Python's email
 #   make build              debug build          make release    optimised build
 #   make bench              parser benchmark: billable vs GMime 3 vs Python on generated 100 MB mboxes
@@ -35,8 +36,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product billable
 
+SAMPLE := fixtures/sample
+
 run: build
-	$(DEBUG_BIN) parse fixtures/sample/mbox fixtures/sample/maildir fixtures/sample/eml
+	$(DEBUG_BIN) scan --config $(SAMPLE)/billable.toml --db billable.sqlite --out reports \
+	  $(SAMPLE)/mbox $(SAMPLE)/maildir $(SAMPLE)/eml
+	$(DEBUG_BIN) summary --db billable.sqlite --by matter
 
 test: deps
 	$(SWIFT) build --build-tests

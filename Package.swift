@@ -19,16 +19,23 @@ let package = Package(
     // costs no package build, where swift-crypto adds 70-90 s to every clean CI build.
     .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
     .target(name: "BillableModel"),
     .target(name: "BillableMIME", dependencies: ["BillableModel", "CLibXML2"]),
     .target(name: "BillableMailbox", dependencies: ["BillableModel", "CLibCrypto", "CZlib"]),
     .target(name: "BillableConfig", dependencies: ["BillableModel", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "BillableAnalysis", dependencies: ["BillableModel", "BillableMIME", "BillableConfig"]),
+    .target(name: "BillableStore", dependencies: ["BillableModel", "CSQLite"]),
+    .target(
+      name: "BillablePipeline",
+      dependencies: ["BillableModel", "BillableMIME", "BillableMailbox", "BillableAnalysis", "BillableConfig"]),
+    .target(name: "BillableReports", dependencies: ["BillableModel"]),
     .executableTarget(
       name: "billable",
       dependencies: [
         "BillableModel", "BillableMIME", "BillableMailbox", "BillableConfig", "BillableAnalysis",
+        "BillableStore", "BillablePipeline", "BillableReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "BillableTestSupport", dependencies: ["BillableModel"]),

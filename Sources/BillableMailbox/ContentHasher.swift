@@ -8,6 +8,20 @@ import Glibc
 /// LF is added. So the same message saved with CRLF (an .eml from Outlook) and with LF (an
 /// mbox) gets one hash, and so does one with or without the blank line an mbox puts after it.
 package enum ContentHasher {
+  /// Plain SHA-256 of `bytes` as lowercase hex (no canonicalization), for cache keys and ids.
+  package static func sha256Hex(_ bytes: [UInt8]) -> String {
+    var out = [UInt8](repeating: 0, count: 32)
+    bytes.withUnsafeBufferPointer { buffer in
+      let context = EVP_MD_CTX_new()
+      defer { EVP_MD_CTX_free(context) }
+      EVP_DigestInit_ex(context, EVP_sha256(), nil)
+      EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
+      var length: UInt32 = 0
+      EVP_DigestFinal_ex(context, &out, &length)
+    }
+    return ContentHash(digest: out).hex
+  }
+
   package static func hash(canonicalizing bytes: [UInt8]) -> ContentHash {
     var end = bytes.count
     while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }

@@ -1,7 +1,7 @@
 /// Where one message came from: enough to find its bytes again and to tell the user.
-package struct SourceRef: Hashable, Sendable {
+package struct SourceRef: Hashable, Sendable, Codable {
   /// The container formats billable reads.
-  package enum Format: String, Sendable, Hashable {
+  package enum Format: String, Sendable, Hashable, Codable {
     case mbox
     case maildir
     case eml

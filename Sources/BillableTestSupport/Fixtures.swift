@@ -93,8 +93,13 @@ package struct CommandResult {
 }
 
 /// Runs `.build/debug/billable` (built by `swift build --build-tests`) with `arguments`.
-package func runBillable(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> CommandResult {
+package func runBillable(
+  _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]
+) throws -> CommandResult {
   let process = Process()
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   process.executableURL = Fixtures.root.appendingPathComponent(".build/debug/billable")
   process.arguments = arguments
   process.currentDirectoryURL = directory ?? Fixtures.root

@@ -57,7 +57,12 @@ struct CLITests {
     #expect(try runBillable(["no-such-command"]).status == 2)
   }
 
-  @Test("help text, word for word", arguments: [["--help"], ["parse", "--help"]])
+  @Test(
+    "help text, word for word",
+    arguments: [
+      ["--help"], ["parse", "--help"], ["scan", "--help"], ["analyze", "--help"], ["summary", "--help"],
+      ["export", "--help"], ["config", "--help"], ["cache", "--help"],
+    ])
   func help(_ arguments: [String]) throws {
     let result = try runBillable(arguments)
     #expect(result.status == 0)

@@ -96,7 +96,7 @@ struct HeaderBlock {
       // Not a field and not a continuation: the header block ends and this line starts the
       // body, as Python's email package, GMime and mime4j all read it.
       flush()
-      if block.fields.isEmpty && pos == start {
+      if block.fields.isEmpty {
         if isTopLevel { defects.append(Defect(.noHeaders, offset: pos, partPath: partPath)) }
       } else {
         defects.append(Defect(.invalidHeaderLine, offset: pos, partPath: partPath))

@@ -1,0 +1,142 @@
+/// The records that flow from the scan pipeline to the store and the reports. They live here,
+/// below both, so the pipeline can write through protocols without importing the store.
+
+/// One unique message as the store keeps it.
+package struct MessageRecord: Codable, Sendable, Hashable {
+  package var contentHash: String
+  package var messageID: String?
+  /// The id of the thread's first message (References' first id, else In-Reply-To, else own).
+  package var threadID: String?
+  /// ISO 8601 with the writer's offset, or nil.
+  package var sentAt: String?
+  package var subject: String
+  package var fromAddress: String
+  /// `billable`, `not_billable` or `error`.
+  package var status: String
+  package var reason: String?
+  package var client: String?
+  package var matter: String?
+  package var direction: String?
+  /// Every place the message was found in this run.
+  package var sources: [SourceRef]
+  /// One per timekeeper the message involves.
+  package var analyses: [MessageAnalysis]
+  /// Problems worth a row in `errors`: read failures, critical parser defects.
+  package var problems: [Problem]
+
+  package init(
+    contentHash: String, messageID: String?, threadID: String?, sentAt: String?, subject: String, fromAddress: String,
+    status: String, reason: String?, client: String?, matter: String?, direction: String?, sources: [SourceRef],
+    analyses: [MessageAnalysis], problems: [Problem]
+  ) {
+    self.contentHash = contentHash
+    self.messageID = messageID
+    self.threadID = threadID
+    self.sentAt = sentAt
+    self.subject = subject
+    self.fromAddress = fromAddress
+    self.status = status
+    self.reason = reason
+    self.client = client
+    self.matter = matter
+    self.direction = direction
+    self.sources = sources
+    self.analyses = analyses
+    self.problems = problems
+  }
+}
+
+/// A row of the `errors` table and `errors.csv`.
+package struct Problem: Codable, Sendable, Hashable {
+  /// `inbox.mbox: message 3 at byte 48211`, or a file path.
+  package var source: String
+  package var contentHash: String?
+  /// A defect kind (`missing-final-boundary`) or `read-error`.
+  package var kind: String
+  package var severity: String
+  package var detail: String
+  package var offset: Int?
+
+  package init(source: String, contentHash: String?, kind: String, severity: String, detail: String, offset: Int?) {
+    self.source = source
+    self.contentHash = contentHash
+    self.kind = kind
+    self.severity = severity
+    self.detail = detail
+    self.offset = offset
+  }
+}
+
+/// A final, priced time entry: one row of the entries dataset, in its column order.
+package struct SettledEntry: Codable, Sendable, Hashable {
+  package var entryID: String
+  package var messageID: String
+  package var contentHash: String
+  package var source: String
+  package var threadID: String
+  package var sentAt: String
+  package var workDate: String
+  package var timekeeper: String
+  package var direction: String
+  package var client: String
+  package var matter: String
+  package var activityCode: String
+  package var taskCode: String
+  package var basis: String
+  package var minutes: Double
+  package var hours: Double
+  package var rate: Double
+  package var amount: Double
+  package var currency: String
+  package var narrative: String
+  package var evidence: String
+  package var confidence: Double
+  package var analyzer: String
+  package var messageCount: Int
+  /// Every message that made the entry (content hash, message id), first one first.
+  package var sources: [EntrySource]
+
+  package init(
+    entryID: String, messageID: String, contentHash: String, source: String, threadID: String, sentAt: String,
+    workDate: String, timekeeper: String, direction: String, client: String, matter: String, activityCode: String,
+    taskCode: String, basis: String, minutes: Double, hours: Double, rate: Double, amount: Double, currency: String,
+    narrative: String, evidence: String, confidence: Double, analyzer: String, messageCount: Int, sources: [EntrySource]
+  ) {
+    self.entryID = entryID
+    self.messageID = messageID
+    self.contentHash = contentHash
+    self.source = source
+    self.threadID = threadID
+    self.sentAt = sentAt
+    self.workDate = workDate
+    self.timekeeper = timekeeper
+    self.direction = direction
+    self.client = client
+    self.matter = matter
+    self.activityCode = activityCode
+    self.taskCode = taskCode
+    self.basis = basis
+    self.minutes = minutes
+    self.hours = hours
+    self.rate = rate
+    self.amount = amount
+    self.currency = currency
+    self.narrative = narrative
+    self.evidence = evidence
+    self.confidence = confidence
+    self.analyzer = analyzer
+    self.messageCount = messageCount
+    self.sources = sources
+  }
+}
+
+/// One message behind an entry.
+package struct EntrySource: Codable, Sendable, Hashable {
+  package var contentHash: String
+  package var messageID: String
+
+  package init(contentHash: String, messageID: String) {
+    self.contentHash = contentHash
+    self.messageID = messageID
+  }
+}

@@ -1,0 +1,112 @@
+/// BillablePipeline: readers → parser → de-duplication → batches → cache + analyzer in a
+/// bounded task group → a `ScanStore`, then settling entries from everything stored.
+///
+/// It writes through the `ScanStore` protocol and never imports the store or the reports; the
+/// executable connects them. Imports Mailbox, MIME, Analysis, Config, Model.
+import BillableMailbox
+import BillableModel
+import Foundation
+
+/// Analyses on disk, keyed by content hash and analyzer fingerprint.
+///
+/// One JSON file per key, sharded by the first two bytes of the key's hash
+/// (`ab/cd/abcd….json`) so no directory grows huge; written to a temporary file and renamed,
+/// so a reader never sees half a file. A file that cannot be decoded is a miss (and is
+/// rewritten by the next store), never an error.
+package final class AnalysisCache: @unchecked Sendable {
+  package let directory: URL
+  private let lock = NSLock()
+  private var hits = 0
+  private var misses = 0
+  private var corrupt = 0
+
+  package init(directory: String) {
+    self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+  }
+
+  /// The file for a content hash under a fingerprint.
+  package func url(contentHash: String, fingerprint: String) -> URL {
+    let key = ContentHasher.sha256Hex(Array((contentHash + "\n" + fingerprint).utf8))
+    let a = String(key.prefix(2))
+    let b = String(key.dropFirst(2).prefix(2))
+    return directory.appendingPathComponent(a).appendingPathComponent(b).appendingPathComponent(key + ".json")
+  }
+
+  /// The cached analyses, or `nil` (a miss).
+  package func load(contentHash: String, fingerprint: String) -> [MessageAnalysis]? {
+    let url = url(contentHash: contentHash, fingerprint: fingerprint)
+    guard let data = try? Data(contentsOf: url) else {
+      count(hit: false)
+      return nil
+    }
+    guard let entry = try? JSONDecoder().decode(CacheEntry.self, from: data), entry.contentHash == contentHash,
+      entry.fingerprint == fingerprint
+    else {
+      lock.withLock { corrupt += 1 }
+      count(hit: false)
+      return nil
+    }
+    count(hit: true)
+    return entry.analyses
+  }
+
+  /// Stores analyses atomically; a failure to write is not an error for the scan.
+  package func store(_ analyses: [MessageAnalysis], contentHash: String, fingerprint: String) {
+    let url = url(contentHash: contentHash, fingerprint: fingerprint)
+    let entry = CacheEntry(contentHash: contentHash, fingerprint: fingerprint, analyses: analyses)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(entry) else { return }
+    let folder = url.deletingLastPathComponent()
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    do {
+      try data.write(to: temporary)
+      if rename(temporary.path, url.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+    }
+  }
+
+  private func count(hit: Bool) {
+    lock.withLock {
+      if hit { hits += 1 } else { misses += 1 }
+    }
+  }
+
+  /// Hits, misses and corrupt entries seen since this object was made.
+  package var counts: (hits: Int, misses: Int, corrupt: Int) { lock.withLock { (hits, misses, corrupt) } }
+
+  /// Entries and bytes on disk.
+  package func usage() -> (entries: Int, bytes: Int) {
+    var entries = 0
+    var bytes = 0
+    guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey]) else {
+      return (0, 0)
+    }
+    for case let url as URL in walker where url.pathExtension == "json" && url.lastPathComponent != "stats.json" {
+      entries += 1
+      bytes += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+    }
+    return (entries, bytes)
+  }
+
+  /// Deletes entries last written before `cutoff`; returns how many.
+  @discardableResult
+  package func prune(olderThan cutoff: Date) -> Int {
+    var removed = 0
+    guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])
+    else { return 0 }
+    for case let url as URL in walker where url.pathExtension == "json" && url.lastPathComponent != "stats.json" {
+      let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantFuture
+      if modified < cutoff, (try? FileManager.default.removeItem(at: url)) != nil { removed += 1 }
+    }
+    return removed
+  }
+
+  private struct CacheEntry: Codable {
+    var contentHash: String
+    var fingerprint: String
+    var analyses: [MessageAnalysis]
+  }
+}

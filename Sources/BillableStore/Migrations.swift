@@ -1,0 +1,103 @@
+/// The schema, one frozen migration per version. Never edit a shipped migration: add one.
+enum Migrations {
+  static let all: [(name: String, sql: String)] = [
+    (
+      "v1-initial",
+      """
+      CREATE TABLE runs (
+        run_id        INTEGER PRIMARY KEY,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'done', 'partial', 'failed')),
+        inputs        TEXT NOT NULL,
+        analyzer      TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        messages_read INTEGER NOT NULL DEFAULT 0,
+        messages_new  INTEGER NOT NULL DEFAULT 0,
+        duplicates    INTEGER NOT NULL DEFAULT 0,
+        cache_hits    INTEGER NOT NULL DEFAULT 0,
+        cache_misses  INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE messages (
+        content_hash  TEXT PRIMARY KEY,
+        message_id    TEXT,
+        thread_id     TEXT,
+        sent_at       TEXT,
+        subject       TEXT NOT NULL,
+        from_address  TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('billable', 'not_billable', 'error')),
+        reason        TEXT,
+        client        TEXT,
+        matter        TEXT,
+        direction     TEXT,
+        first_run_id  INTEGER NOT NULL REFERENCES runs(run_id),
+        last_run_id   INTEGER NOT NULL REFERENCES runs(run_id)
+      );
+      CREATE TABLE message_sources (
+        content_hash  TEXT NOT NULL REFERENCES messages(content_hash) ON DELETE CASCADE,
+        path          TEXT NOT NULL,
+        format        TEXT NOT NULL,
+        position      TEXT NOT NULL,
+        byte_offset   INTEGER NOT NULL,
+        PRIMARY KEY (content_hash, path, position)
+      );
+      CREATE TABLE analyses (
+        content_hash  TEXT NOT NULL REFERENCES messages(content_hash) ON DELETE CASCADE,
+        timekeeper    TEXT NOT NULL,
+        analyzer      TEXT NOT NULL,
+        analysis_json TEXT NOT NULL,
+        PRIMARY KEY (content_hash, timekeeper)
+      );
+      CREATE TABLE entries (
+        entry_id       TEXT PRIMARY KEY,
+        status         TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'edited', 'rejected')),
+        message_id     TEXT NOT NULL,
+        content_hash   TEXT NOT NULL,
+        source         TEXT NOT NULL,
+        thread_id      TEXT NOT NULL,
+        sent_at        TEXT NOT NULL,
+        work_date      TEXT NOT NULL,
+        timekeeper     TEXT NOT NULL,
+        direction      TEXT NOT NULL,
+        client         TEXT NOT NULL,
+        matter         TEXT NOT NULL,
+        activity_code  TEXT NOT NULL,
+        task_code      TEXT NOT NULL,
+        basis          TEXT NOT NULL CHECK (basis IN ('explicit', 'calendar', 'estimated')),
+        minutes        REAL NOT NULL CHECK (minutes >= 0),
+        hours          REAL NOT NULL CHECK (hours >= 0),
+        rate           REAL NOT NULL,
+        amount         REAL NOT NULL,
+        currency       TEXT NOT NULL,
+        narrative      TEXT NOT NULL,
+        evidence       TEXT NOT NULL,
+        confidence     REAL NOT NULL,
+        analyzer       TEXT NOT NULL,
+        message_count  INTEGER NOT NULL CHECK (message_count >= 1)
+      );
+      CREATE TABLE entry_sources (
+        entry_id      TEXT NOT NULL REFERENCES entries(entry_id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        content_hash  TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        PRIMARY KEY (entry_id, content_hash)
+      );
+      CREATE TABLE errors (
+        error_id      INTEGER PRIMARY KEY,
+        run_id        INTEGER NOT NULL REFERENCES runs(run_id),
+        source        TEXT NOT NULL,
+        content_hash  TEXT,
+        kind          TEXT NOT NULL,
+        severity      TEXT NOT NULL,
+        detail        TEXT NOT NULL,
+        byte_offset   INTEGER
+      );
+      CREATE INDEX entries_by_timekeeper_date ON entries(timekeeper, work_date);
+      CREATE INDEX entries_by_client_matter_date ON entries(client, matter, work_date);
+      CREATE INDEX messages_by_status ON messages(status);
+      CREATE INDEX errors_by_run ON errors(run_id);
+      """
+    )
+  ]
+}

@@ -1,0 +1,13 @@
+#ifndef BILLABLE_CSQLITE_SHIM_H
+#define BILLABLE_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a macro around a cast of -1 to a function pointer, which Swift cannot
+// import; binding through these wrappers makes SQLite copy the bytes.
+static inline int billable_sqlite_bind_text(sqlite3_stmt *statement, int index, const char *text, int length) {
+  return sqlite3_bind_text(statement, index, text, length, SQLITE_TRANSIENT);
+}
+static inline int billable_sqlite_bind_blob(sqlite3_stmt *statement, int index, const void *bytes, int length) {
+  return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_TRANSIENT);
+}
+#endif

@@ -1,0 +1,209 @@
+import ArgumentParser
+import BillableAnalysis
+import BillableConfig
+import BillableModel
+import BillablePipeline
+import BillableReports
+import BillableStore
+import Foundation
+
+extension Store: ScanStore {}
+
+/// `--db F`, shared by the commands that read the store.
+struct StoreOptions: ParsableArguments {
+  @Option(name: .long, help: "The SQLite store.")
+  var db: String = "billable.sqlite"
+
+  func open() throws -> Store {
+    do {
+      return try Store(path: db)
+    } catch let error as StoreError {
+      throw ExitCodeError(message: "\(error)")
+    }
+  }
+}
+
+/// `billable scan`: the original design's scan_billable_time.
+struct Scan: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Scan mailboxes into the SQLite store and the CSV dataset.",
+    discussion: """
+      Messages stream from the inputs in batches; each batch is analysed in parallel (cache \
+      first) and committed in one transaction, so a killed scan resumes where it stopped. \
+      Entries are then settled from everything the store holds and the dataset in --out is \
+      replaced whole.
+      """)
+
+  @OptionGroup var configOptions: ConfigOptions
+  @OptionGroup var storeOptions: StoreOptions
+  @Argument(help: "Mailboxes, message files or directories; - for standard input.") var inputs: [String]
+  @Option(help: "The dataset folder.") var out: String = "reports"
+  @Option(help: "Messages per batch (one transaction each).") var batchSize: Int = 20
+  @Option(help: "Messages analysed at once (default: the number of cores).") var jobs: Int?
+  @Option(help: "The analysis cache folder (default: <db>.cache).") var cacheDir: String?
+  @Flag(help: "Analyse every message again, ignoring the cache and the store.") var noCache = false
+  @Option(help: "Only messages dated on or after this day (YYYY-MM-DD).") var since: String?
+  @Option(help: "Analyzer: default or llm.") var analyzer: String = "default"
+  @Option(help: "Process only shard K of N (by content hash), e.g. 2/4.") var shard: String?
+  @Flag(help: "Print nothing but warnings and errors.") var quiet = false
+  @Option(help: "Log format for stderr: text or json.") var logFormat: String = "text"
+
+  func validate() throws {
+    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    if let since, !Self.isDay(since) { throw ValidationError("--since must be a date like 2025-03-01.") }
+    if let shard, Self.parseShard(shard) == nil { throw ValidationError("--shard must look like K/N with 1 <= K <= N.") }
+    if !["default", "llm"].contains(analyzer) { throw ValidationError("--analyzer must be default or llm.") }
+    if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format must be text or json.") }
+  }
+
+  static func isDay(_ text: String) -> Bool {
+    let parts = text.split(separator: "-")
+    return parts.count == 3 && parts[0].count == 4 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+  }
+
+  static func parseShard(_ text: String) -> (Int, Int)? {
+    let parts = text.split(separator: "/")
+    guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
+    return (k, n)
+  }
+
+  func run() async throws {
+    let configuration = try configOptions.load()
+    if analyzer == "llm" {
+      throw ExitCodeError(message: "the llm analyzer is not available in this build yet; use --analyzer default")
+    }
+    let log = Log(format: logFormat, quiet: quiet)
+    let lock = try ScanLock(databasePath: storeOptions.db)
+    defer { lock.release() }
+    let store = try storeOptions.open()
+    let analyzerImpl = DefaultAnalyzer(configuration: configuration)
+    let cache = noCache ? nil : AnalysisCache(directory: cacheDir ?? storeOptions.db + ".cache")
+    var options = ScanOptions(inputs: inputs)
+    options.batchSize = batchSize
+    options.jobs = jobs ?? ProcessInfoLite.activeProcessorCount
+    options.since = since
+    options.shard = shard.flatMap(Self.parseShard).map { (index: $0.0, count: $0.1) }
+    options.reanalyse = noCache
+    if let crash = ProcessInfo.processInfo.environment["BILLABLE_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init) {
+      options.crashAfterBatches = crash
+    }
+    let started = Date()
+    let runID = try store.beginRun(
+      startedAt: Self.timestamp(started), inputs: inputs, analyzer: analyzerImpl.fingerprint.label,
+      fingerprint: analyzerImpl.fingerprint.description)
+    let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, started: started)
+    let scanner = Scanner(
+      configuration: configuration, analyzer: analyzerImpl, cache: cache, store: store, options: options,
+      progress: { progress.update($0) })
+    let summary: ScanSummary
+    do {
+      summary = try await scanner.run(runID: runID)
+    } catch {
+      progress.finish()
+      var counts = Store.RunCounts()
+      counts.errors = 1
+      try? store.finishRun(runID, finishedAt: Self.timestamp(Date()), status: "failed", counts: counts)
+      throw ExitCodeError(message: "scan failed: \(error)")
+    }
+    progress.finish()
+    let finished = Date()
+    var counts = Store.RunCounts()
+    counts.messagesRead = summary.messagesRead
+    counts.messagesNew = summary.newToStore
+    counts.duplicates = summary.duplicates
+    counts.cacheHits = summary.cacheHits
+    counts.cacheMisses = summary.cacheMisses
+    counts.errors = summary.problems
+    let partial = summary.errorMessages > 0 || summary.readFailures > 0
+    try store.finishRun(runID, finishedAt: Self.timestamp(finished), status: partial ? "partial" : "done", counts: counts)
+
+    let entries = try store.entries()
+    let messages = try store.allMessages()
+    let problems = try store.problems()
+    var byStatus: [String: Int] = [:]
+    for message in messages { byStatus[message.status, default: 0] += 1 }
+    let seconds = finished.timeIntervalSince(started)
+    let totalHours: Double = (entries.reduce(0.0) { $0 + $1.hours } * 100).rounded() / 100
+    let totalAmount: Double = (entries.reduce(0.0) { $0 + $1.amount } * 100).rounded() / 100
+    let thisRun: [String: Any] = [
+      "messages_read": summary.messagesRead, "bytes_read": summary.bytes, "unique_analysed": summary.unique,
+      "duplicates": summary.duplicates, "already_stored": summary.alreadyStored, "new_to_store": summary.newToStore,
+      "cache_hits": summary.cacheHits, "cache_misses": summary.cacheMisses, "skipped_by_since": summary.skippedBySince,
+      "skipped_by_shard": summary.skippedByShard, "error_messages": summary.errorMessages,
+      "read_failures": summary.readFailures, "problems": summary.problems, "batches": summary.batches,
+    ]
+    let storeTotals: [String: Any] = [
+      "messages": messages.count, "messages_by_status": byStatus, "entries": entries.count, "hours": totalHours,
+      "amount": totalAmount,
+    ]
+    let optionValues: [String: Any] = [
+      "batch_size": batchSize, "jobs": options.jobs, "since": since ?? NSNull(), "shard": shard ?? NSNull(),
+    ]
+    var manifest: [String: Any] = [:]
+    manifest["run_id"] = runID
+    manifest["started_at"] = Self.timestamp(started)
+    manifest["finished_at"] = Self.timestamp(finished)
+    manifest["seconds"] = (seconds * 1000).rounded() / 1000
+    manifest["inputs"] = inputs
+    manifest["database"] = storeOptions.db
+    manifest["analyzer"] = ["label": analyzerImpl.fingerprint.label, "fingerprint": analyzerImpl.fingerprint.description]
+    manifest["options"] = optionValues
+    manifest["this_run"] = thisRun
+    manifest["store"] = storeTotals
+    do {
+      try Dataset.write(Dataset.Input(entries: entries, messages: messages, problems: problems, manifest: manifest), to: out)
+    } catch {
+      throw ExitCodeError(message: "\(out): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
+    }
+    if let cache { CacheStats.save(cache: cache, summary: summary) }
+    log.info(
+      "scanned \(summary.messagesRead) messages (\(summary.unique) analysed, \(summary.duplicates) duplicates or already stored, "
+        + "cache \(summary.cacheHits) hits / \(summary.cacheMisses) misses) in \(String(format: "%.2f", seconds)) s; "
+        + "\(entries.count) entries, \(String(format: "%.2f", totalHours)) h; dataset in \(out)/",
+      fields: ["messages": summary.messagesRead, "entries": entries.count, "cache_hits": summary.cacheHits])
+    if partial {
+      log.warning("\(summary.errorMessages) message(s) could not be parsed and \(summary.readFailures) input(s) could not be read; see \(out)/errors.csv")
+      throw ExitCode(3)
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+}
+
+/// One scan per store at a time: an exclusive lock on `<db>.lock` (flock), so a second scan
+/// stops at once with a clear message instead of interleaving writes. The kernel drops the
+/// lock when the process dies, so a killed scan never leaves a stale lock behind.
+final class ScanLock {
+  private let descriptor: Int32
+
+  init(databasePath: String) throws {
+    let path = databasePath + ".lock"
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw ExitCodeError(message: "\(path): cannot create the lock file: \(String(cString: strerror(errno)))") }
+    if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      close(descriptor)
+      throw ExitCodeError(message: "\(databasePath) is in use by another billable scan; wait for it to finish, or use another --db")
+    }
+  }
+
+  func release() {
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+  }
+}
+
+/// Last run's cache figures, for `billable cache stats`.
+enum CacheStats {
+  static func save(cache: AnalysisCache, summary: ScanSummary) {
+    let stats: [String: Any] = ["last_run_hits": summary.cacheHits, "last_run_misses": summary.cacheMisses]
+    try? FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
+    if let data = try? JSONSerialization.data(withJSONObject: stats, options: [.sortedKeys]) {
+      try? data.write(to: cache.directory.appendingPathComponent("stats.json"))
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import BillableTestSupport
+import Foundation
+import Testing
+
+/// A scratch folder per test, removed afterwards.
+final class Scratch {
+  let url: URL
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("billable-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+  deinit { try? FileManager.default.removeItem(at: url) }
+  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+  func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+}
+
+/// `billable scan` end to end on the bundled sample.
+@Suite("billable scan", .serialized)
+struct ScanTests {
+  static let sample = ["fixtures/sample/mbox", "fixtures/sample/maildir", "fixtures/sample/eml"].map {
+    Fixtures.root.appendingPathComponent($0).path
+  }
+  static let config = Fixtures.url("sample/billable.toml").path
+
+  func scan(_ scratch: Scratch, _ extra: [String] = [], inputs: [String] = sample, environment: [String: String] = [:])
+    throws -> CommandResult
+  {
+    try runBillable(
+      ["scan", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--quiet"] + extra
+        + inputs, environment: environment)
+  }
+
+  func entriesFile(_ scratch: Scratch) throws -> String {
+    try scratch.read("reports/entries/month=2025-03/part-00000.csv")
+  }
+
+  @Test("the dataset has every file, the entries columns in order, and duplicates analysed once")
+  func dataset() throws {
+    let scratch = try Scratch()
+    let result = try scan(scratch)
+    #expect(result.status == 0, "\(result.stderr)")
+    for file in [
+      "entries/_schema.json", "entries/month=2025-03/part-00000.csv", "entry_sources.csv", "messages.csv",
+      "summary_by_matter.csv", "summary_by_day.csv", "summary_by_week.csv", "errors.csv", "run.json",
+    ] {
+      #expect(FileManager.default.fileExists(atPath: scratch.path("reports/" + file)), "missing \(file)")
+    }
+    let header = try entriesFile(scratch).split(separator: "\n").first.map(String.init)
+    #expect(
+      header
+        == "entry_id,message_id,content_hash,source,thread_id,sent_at,work_date,timekeeper,direction,client,matter,activity_code,task_code,basis,minutes,hours,rate,amount,currency,narrative,evidence,confidence,analyzer,message_count"
+    )
+    // 24 message copies, 20 unique: messages.csv has one row per unique message.
+    let messages = try scratch.read("reports/messages.csv").split(separator: "\n")
+    #expect(messages.count == 21)
+    let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("reports/run.json")))) as? [String: Any]
+    let thisRun = run?["this_run"] as? [String: Any]
+    #expect(thisRun?["messages_read"] as? Int == 24)
+    #expect(thisRun?["unique_analysed"] as? Int == 20)
+    #expect(thisRun?["duplicates"] as? Int == 4)
+  }
+
+  @Test("a second scan writes identical entries files and calls no analyzer")
+  func rerunIsIdentical() throws {
+    let scratch = try Scratch()
+    #expect(try scan(scratch).status == 0)
+    let first = try entriesFile(scratch)
+    let firstSources = try scratch.read("reports/entry_sources.csv")
+    #expect(try scan(scratch, ["--jobs", "1", "--batch-size", "3"]).status == 0)
+    #expect(try entriesFile(scratch) == first)
+    #expect(try scratch.read("reports/entry_sources.csv") == firstSources)
+    let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("reports/run.json")))) as? [String: Any]
+    #expect((run?["this_run"] as? [String: Any])?["cache_misses"] as? Int == 0)
+    #expect((run?["this_run"] as? [String: Any])?["unique_analysed"] as? Int == 0)
+  }
+
+  @Test("different --jobs and --batch-size give the same bytes")
+  func determinism() throws {
+    let a = try Scratch()
+    let b = try Scratch()
+    #expect(try scan(a, ["--jobs", "1", "--batch-size", "1"]).status == 0)
+    #expect(try scan(b, ["--jobs", "8", "--batch-size", "50"]).status == 0)
+    #expect(try entriesFile(a) == entriesFile(b))
+    #expect(try a.read("reports/entries/_schema.json") == b.read("reports/entries/_schema.json"))
+  }
+
+  @Test("a scan killed after a batch resumes with no duplicate and no lost entry")
+  func resumeAfterKill() throws {
+    let reference = try Scratch()
+    #expect(try scan(reference).status == 0)
+    let scratch = try Scratch()
+    let killed = try scan(scratch, ["--batch-size", "4"], environment: ["BILLABLE_TEST_CRASH_AFTER_BATCHES": "2"])
+    #expect(killed.status == 137)
+    #expect(!FileManager.default.fileExists(atPath: scratch.path("reports/run.json")))
+    let resumed = try scan(scratch, ["--batch-size", "4"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(try entriesFile(scratch) == entriesFile(reference))
+    let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("reports/run.json")))) as? [String: Any]
+    // Two batches of four survived the kill: those eight messages are not analysed again.
+    #expect(((run?["this_run"] as? [String: Any])?["already_stored"] as? Int ?? 0) >= 8)
+  }
+
+  @Test("cache: hits on a fresh store, a corrupt entry is a miss, a rate change invalidates nothing")
+  func cache() throws {
+    let scratch = try Scratch()
+    let cacheDir = scratch.path("cache")
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    // A new store, same cache: every message is a cache hit.
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    var run = try readRun(scratch)
+    #expect(run["cache_hits"] as? Int == 20)
+    #expect(run["cache_misses"] as? Int == 0)
+    // Corrupt every cache file: misses, rewritten, no crash.
+    let files = FileManager.default.enumerator(atPath: cacheDir)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasSuffix("stats.json") } ?? []
+    #expect(files.count == 20)
+    for (index, file) in files.enumerated() {
+      let path = cacheDir + "/" + file
+      if index % 2 == 0 { try Data("{ not json".utf8).write(to: URL(fileURLWithPath: path)) } else { try Data().write(to: URL(fileURLWithPath: path)) }
+    }
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    run = try readRun(scratch)
+    #expect(run["cache_misses"] as? Int == 20)
+    // A rate change: same fingerprint, all hits, and the new rate in the output.
+    let config = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(of: "rate = 350.0", with: "rate = 400.0")
+    try config.write(toFile: scratch.path("rate.toml"), atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try runBillable(["scan", "--config", scratch.path("rate.toml"), "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--cache-dir", cacheDir, "--quiet"] + Self.sample).status == 0)
+    run = try readRun(scratch)
+    #expect(run["cache_hits"] as? Int == 20)
+    #expect(try entriesFile(scratch).contains(",400.00,"))
+    // A new client domain changes the analysis: everything misses.
+    let domain = config.replacingOccurrences(of: "domains = [\"acme.example\"]", with: "domains = [\"acme.example\", \"acme-holdings.example\"]")
+    try domain.write(toFile: scratch.path("domain.toml"), atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try runBillable(["scan", "--config", scratch.path("domain.toml"), "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--cache-dir", cacheDir, "--quiet"] + Self.sample).status == 0)
+    run = try readRun(scratch)
+    #expect(run["cache_misses"] as? Int == 20)
+  }
+
+  func readRun(_ scratch: Scratch) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("reports/run.json")))) as? [String: Any]
+    return object?["this_run"] as? [String: Any] ?? [:]
+  }
+
+  @Test("a second scan on the same store at once stops with a clear message")
+  func lock() throws {
+    let scratch = try Scratch()
+    let lockPath = scratch.path("b.sqlite.lock")
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    holder.arguments = [lockPath, "sleep", "5"]
+    try holder.run()
+    defer { holder.terminate() }
+    Thread.sleep(forTimeInterval: 0.5)
+    let result = try scan(scratch)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("is in use by another billable scan"))
+  }
+
+  @Test("an unreadable input and an unparseable message: exit 3, listed in errors.csv, the rest scanned")
+  func partialFailure() throws {
+    let scratch = try Scratch()
+    let garbage = scratch.path("garbage.eml")
+    try Data([0x20, 0x0A, 0xFF, 0xFE, 0x00, 0x01]).write(to: URL(fileURLWithPath: garbage))
+    let result = try scan(scratch, inputs: Self.sample + [scratch.path("missing.mbox"), garbage])
+    #expect(result.status == 3)
+    let errors = try scratch.read("reports/errors.csv")
+    #expect(errors.contains("read-error"))
+    #expect(errors.contains("missing.mbox"))
+    #expect(try scratch.read("reports/messages.csv").contains(",error,"))
+    #expect(try entriesFile(scratch).split(separator: "\n").count > 10)
+  }
+
+  @Test("summary and LEDES 1998B export, field by field")
+  func summaryAndLEDES() throws {
+    let scratch = try Scratch()
+    #expect(try scan(scratch).status == 0)
+    let summary = try runBillable(["summary", "--db", scratch.path("b.sqlite"), "--by", "matter", "--format", "csv"])
+    #expect(summary.status == 0)
+    #expect(summary.stdout.hasPrefix("client,matter,entries,hours,amount,currency\n"))
+    let ledes = try runBillable(["export", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--format", "ledes98b"])
+    #expect(ledes.status == 0, "\(ledes.stderr)")
+    let lines = ledes.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "LEDES1998B[]")
+    #expect(lines[1].hasSuffix("[]"))
+    let names = lines[1].dropLast(2).split(separator: "|", omittingEmptySubsequences: false)
+    #expect(names.count == 24)
+    #expect(names.first == "INVOICE_DATE" && names.last == "CLIENT_MATTER_ID")
+    let entries = try entriesFile(scratch).split(separator: "\n").count - 1
+    #expect(lines.count - 2 == entries)
+    var totals: [String: Double] = [:]
+    var sums: [String: Double] = [:]
+    for line in lines.dropFirst(2) {
+      #expect(line.hasSuffix("[]"))
+      let fields = line.dropLast(2).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+      #expect(fields.count == 24)
+      #expect(fields[0].count == 8 && fields[0].allSatisfy(\.isNumber))  // INVOICE_DATE YYYYMMDD
+      #expect(fields[9] == "F")  // fee
+      #expect(fields[16].hasPrefix("A"))  // UTBMS activity
+      let units = Double(fields[10]) ?? -1
+      let unitCost = Double(fields[20]) ?? -1
+      let lineTotal = Double(fields[12]) ?? -1
+      #expect(abs(units * unitCost - lineTotal) < 0.01)
+      totals[fields[1]] = Double(fields[4])
+      sums[fields[1], default: 0] += lineTotal
+      #expect(fields[21] == "Doe, Jane")
+    }
+    for (invoice, total) in totals { #expect(abs((sums[invoice] ?? 0) - total) < 0.01, "invoice \(invoice)") }
+  }
+}
