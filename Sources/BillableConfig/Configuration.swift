@@ -35,6 +35,14 @@ package struct Configuration: Sendable, Hashable {
     package var timezone: String
     /// This person's own rate, used when neither the matter nor the client sets one.
     package var rate: Double?
+
+    package init(id: String, name: String, addresses: [String], timezone: String, rate: Double? = nil) {
+      self.id = id
+      self.name = name
+      self.addresses = addresses
+      self.timezone = timezone
+      self.rate = rate
+    }
   }
 
   /// How time becomes billed hours.
@@ -71,6 +79,14 @@ package struct Configuration: Sendable, Hashable {
     /// Individual addresses (lowercased), for people who write from elsewhere.
     package var addresses: [String]
     package var rate: Double?
+
+    package init(id: String, name: String, domains: [String], addresses: [String], rate: Double? = nil) {
+      self.id = id
+      self.name = name
+      self.domains = domains
+      self.addresses = addresses
+      self.rate = rate
+    }
   }
 
   /// A matter (engagement) of a client.
@@ -83,6 +99,15 @@ package struct Configuration: Sendable, Hashable {
     /// UTBMS task code for LEDES (`L110`).
     package var taskCode: String?
     package var rate: Double?
+
+    package init(id: String, client: String, name: String, keywords: [String], taskCode: String? = nil, rate: Double? = nil) {
+      self.id = id
+      self.client = client
+      self.name = name
+      self.keywords = keywords
+      self.taskCode = taskCode
+      self.rate = rate
+    }
   }
 
   /// Mail that is never billable.

@@ -1,0 +1,149 @@
+import BillableAnalysis
+import BillableConfig
+import BillableMIME
+import BillableModel
+import BillableTestSupport
+import Foundation
+import Testing
+
+/// Every message under fixtures/analysis/ against its `.expected.json`: classification,
+/// client and matter with the deciding rule, duration candidates, and priced entries.
+@Suite("Analysis fixtures")
+struct AnalysisFixtureTests {
+  static let fixtures = Fixtures.files(in: "analysis", suffix: ".eml")
+
+  static func configuration() throws -> Configuration {
+    try ConfigurationLoader.load(path: Fixtures.url("analysis/billable.toml").path)
+  }
+
+  /// What the golden holds: the analysis with its entries priced, as sorted-key JSON.
+  struct Golden: Encodable {
+    struct Entry: Encodable {
+      var basis: String
+      var minutes: Double
+      var billedMinutes: Int
+      var hours: Double
+      var rate: Double
+      var amount: Double
+      var activity: String
+      var narrative: String
+      var workDate: String
+      var calendar: CalendarRef?
+    }
+    var timekeeper: String
+    var direction: String
+    var billable: Bool
+    var reason: String?
+    var client: String?
+    var matter: String?
+    var attribution: String
+    var candidates: [DurationCandidate]
+    var entries: [Entry]
+  }
+
+  static func render(_ relative: String) throws -> String {
+    let configuration = try configuration()
+    let message = MessageParser().parse(try Fixtures.bytes(relative))
+    let analyses = DefaultAnalyzer(configuration: configuration).analyzeNow(AnalysisInput(message: message))
+    let pricing = Pricing(configuration: configuration)
+    let goldens = analyses.map { analysis in
+      Golden(
+        timekeeper: analysis.timekeeper, direction: analysis.direction.rawValue, billable: analysis.isBillable,
+        reason: analysis.reason?.rawValue, client: analysis.client, matter: analysis.matter, attribution: analysis.attribution,
+        candidates: analysis.candidates,
+        entries: analysis.entries.map { entry in
+          let billed = pricing.billedMinutes(entry.minutes)
+          let hours = pricing.hours(billedMinutes: billed)
+          let rate = pricing.rate(client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper)
+          return Golden.Entry(
+            basis: entry.basis.rawValue, minutes: entry.minutes, billedMinutes: billed, hours: hours, rate: rate,
+            amount: pricing.amount(hours: hours, rate: rate), activity: entry.activity.rawValue, narrative: entry.narrative,
+            workDate: entry.workDate, calendar: entry.calendar)
+        })
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(goldens), as: UTF8.self) + "\n"
+  }
+
+  @Test("fixtures were found")
+  func found() {
+    #expect(Self.fixtures.count >= 30)
+  }
+
+  @Test("golden analysis", arguments: fixtures)
+  func golden(_ relative: String) throws {
+    let rendered = try Self.render(relative)
+    if let difference = BillableTestSupport.Golden.check(rendered, against: relative.replacingOccurrences(of: ".eml", with: ".expected.json")) {
+      Issue.record(Comment(rawValue: difference))
+    }
+  }
+
+  @Test("the analyzer is deterministic: the same message twice gives the same bytes", arguments: fixtures)
+  func deterministic(_ relative: String) throws {
+    #expect(try Self.render(relative) == Self.render(relative))
+  }
+
+  @Test("the fingerprint ignores rates and rounding but not clients")
+  func fingerprint() throws {
+    let base = try Self.configuration()
+    var rate = base
+    rate.billing.defaultRate = 999
+    rate.billing.incrementMinutes = 15
+    rate.billing.rounding = .nearest
+    #expect(DefaultAnalyzer(configuration: base).fingerprint == DefaultAnalyzer(configuration: rate).fingerprint)
+    var domain = base
+    domain.clients[0].domains.append("new.example")
+    #expect(DefaultAnalyzer(configuration: base).fingerprint != DefaultAnalyzer(configuration: domain).fingerprint)
+  }
+}
+
+/// Rounding and rates.
+@Suite("Pricing")
+struct PricingTests {
+  static func pricing(increment: Int = 6, minimum: Int? = nil, rounding: Configuration.Billing.Rounding = .up) -> Pricing {
+    var configuration = Configuration()
+    configuration.billing.incrementMinutes = increment
+    configuration.billing.minimumMinutes = minimum ?? increment
+    configuration.billing.rounding = rounding
+    return Pricing(configuration: configuration)
+  }
+
+  @Test(
+    "rounding up to the increment, minimum one increment",
+    arguments: [(0.0, 0), (0.1, 6), (5.99, 6), (6.0, 6), (6.01, 12), (59.0, 60), (150.0, 150), (151.0, 156)])
+  func up(_ minutes: Double, _ billed: Int) {
+    #expect(Self.pricing().billedMinutes(minutes) == billed)
+  }
+
+  @Test("rounding to the nearest increment", arguments: [(2.9, 6), (3.0, 6), (8.9, 6), (9.0, 12), (14.0, 12)])
+  func nearest(_ minutes: Double, _ billed: Int) {
+    #expect(Self.pricing(rounding: .nearest).billedMinutes(minutes) == billed)
+  }
+
+  @Test("quarter-hour billing with a 15 minute minimum")
+  func quarterHours() {
+    let pricing = Self.pricing(increment: 15)
+    #expect(pricing.billedMinutes(1) == 15)
+    #expect(pricing.billedMinutes(16) == 30)
+    #expect(pricing.hours(billedMinutes: 30) == 0.5)
+  }
+
+  @Test("rates: matter, then client, then timekeeper, then default")
+  func rates() {
+    var configuration = Configuration()
+    configuration.billing.defaultRate = 100
+    configuration.timekeepers = [.init(id: "JD", name: "J", addresses: [], timezone: "UTC", rate: 200)]
+    configuration.clients = [.init(id: "C", name: "C", domains: [], addresses: [], rate: 300)]
+    configuration.matters = [
+      .init(id: "M1", client: "C", name: "", keywords: [], taskCode: nil, rate: 400),
+      .init(id: "M2", client: "C", name: "", keywords: [], taskCode: nil, rate: nil),
+    ]
+    let pricing = Pricing(configuration: configuration)
+    #expect(pricing.rate(client: "C", matter: "M1", timekeeper: "JD") == 400)
+    #expect(pricing.rate(client: "C", matter: "M2", timekeeper: "JD") == 300)
+    #expect(pricing.rate(client: "X", matter: nil, timekeeper: "JD") == 200)
+    #expect(pricing.rate(client: "X", matter: nil, timekeeper: "ZZ") == 100)
+    #expect(pricing.amount(hours: 0.1, rate: 333.33) == 33.33)
+  }
+}
