@@ -20,6 +20,7 @@ ORACLE ?= $(abspath ../shared/tools/mime_oracle.py)
 FUZZ_SECONDS ?= 600
 APT_PACKAGES := pkg-config libxml2-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
 DEBUG_BIN := .build/debug/billable
+SAMPLE := fixtures/sample
 RELEASE_BIN := .build/release/billable
 
 .PHONY: deps build release run test corpus golden bench fuzz clean
@@ -36,17 +37,24 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product billable
 
-SAMPLE := fixtures/sample
-
 run: build
 	$(DEBUG_BIN) scan --config $(SAMPLE)/billable.toml --db billable.sqlite --out reports \
 	  $(SAMPLE)/mbox $(SAMPLE)/maildir $(SAMPLE)/eml
 	$(DEBUG_BIN) summary --db billable.sqlite --by matter
 
-test: deps
+VENV := .venv
+
+$(VENV)/.ready:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check duckdb
+	touch $@
+
+test: deps $(VENV)/.ready
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory corpus
+	$(VENV)/bin/python Tests/Dataset/check_dataset.py $(DEBUG_BIN) $(SAMPLE)/billable.toml \
+	  $(SAMPLE)/mbox $(SAMPLE)/maildir $(SAMPLE)/eml
 
 corpus: build
 	@if [ -d "$(BILLABLE_CORPORA)" ] && [ -f "$(ORACLE)" ]; then \
