@@ -140,3 +140,65 @@ package struct EntrySource: Codable, Sendable, Hashable {
     self.messageID = messageID
   }
 }
+
+/// One unsettled entry as the store keeps it, with what settling needs of its message.
+package struct DraftRow: Sendable, Hashable {
+  package var contentHash: String
+  package var messageID: String
+  package var threadID: String
+  package var sentAt: String
+  package var source: String
+  package var timekeeper: String
+  package var direction: String
+  package var client: String
+  package var matter: String
+  package var analyzer: String
+  package var entry: DraftEntry
+
+  package init(
+    contentHash: String, messageID: String, threadID: String, sentAt: String, source: String, timekeeper: String,
+    direction: String, client: String, matter: String, analyzer: String, entry: DraftEntry
+  ) {
+    self.contentHash = contentHash
+    self.messageID = messageID
+    self.threadID = threadID
+    self.sentAt = sentAt
+    self.source = source
+    self.timekeeper = timekeeper
+    self.direction = direction
+    self.client = client
+    self.matter = matter
+    self.analyzer = analyzer
+    self.entry = entry
+  }
+}
+
+/// One row of messages.csv.
+package struct MessageRow: Sendable, Hashable {
+  package var contentHash: String
+  package var messageID: String
+  package var sources: [String]
+  package var sentAt: String
+  package var direction: String
+  package var status: String
+  package var reason: String
+  package var client: String
+  package var matter: String
+  package var entries: Int
+
+  package init(
+    contentHash: String, messageID: String, sources: [String], sentAt: String, direction: String, status: String,
+    reason: String, client: String, matter: String, entries: Int
+  ) {
+    self.contentHash = contentHash
+    self.messageID = messageID
+    self.sources = sources
+    self.sentAt = sentAt
+    self.direction = direction
+    self.status = status
+    self.reason = reason
+    self.client = client
+    self.matter = matter
+    self.entries = entries
+  }
+}

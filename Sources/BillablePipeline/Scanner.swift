@@ -14,8 +14,10 @@ package protocol ScanStore: AnyObject {
   /// Sources found again for messages already stored and analysed.
   func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws
   func record(_ problems: [Problem], runID: Int) throws
-  func allMessages() throws -> [MessageRecord]
-  func replaceDraftEntries(_ entries: [SettledEntry]) throws
+  /// Unsettled entries of one basis, in settling order (see `Settlement`).
+  func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws
+  /// Replaces the draft entries with what `produce` writes, in one transaction.
+  func replaceDraftEntries(_ produce: (_ write: (SettledEntry) throws -> Void) throws -> Void) throws
 }
 
 /// How a scan runs.
@@ -142,9 +144,7 @@ package final class Scanner {
       }
     }
     try await flush()
-    let settled = Settlement.settle(try store.allMessages(), configuration: configuration)
-    try store.replaceDraftEntries(settled)
-    summary.entries = settled.count
+    summary.entries = try Settlement.settle(store, configuration: configuration)
     return summary
   }
 

@@ -3,125 +3,116 @@ import BillableConfig
 import BillableMailbox
 import BillableModel
 
-/// Turns every stored per-message analysis into final, priced entries.
+/// Turns the unsettled entries of every stored message into final, priced entries.
 ///
 /// Settling looks across messages, so it runs on what the store holds, never on what one
-/// process happened to see: a store merged from shards settles exactly as one run would.
+/// process happened to see: a store merged from shards settles exactly as one run would. It
+/// streams the drafts in group order, so memory holds one group at a time, not the mailbox.
 /// - Explicit entries stay one each.
 /// - Calendar entries are one per timekeeper and event UID: the highest SEQUENCE wins (a
 ///   cancel wins a tie, then the later message); a winning cancel removes the entry.
 /// - Estimates are summed per timekeeper, client, matter, work day and activity, and only
 ///   then rounded (`group_estimates`), so a minimum increment per email never inflates a bill.
 package enum Settlement {
-  package static func settle(_ records: [MessageRecord], configuration: Configuration) -> [SettledEntry] {
+  /// Replaces the store's draft entries with freshly settled ones; returns how many.
+  @discardableResult
+  package static func settle(_ store: any ScanStore, configuration: Configuration) throws -> Int {
     let pricing = Pricing(configuration: configuration)
-    var entries: [SettledEntry] = []
-    struct Member {
-      var record: MessageRecord
-      var analysis: MessageAnalysis
-      var entry: DraftEntry
-    }
-    var calendarGroups: [String: [Member]] = [:]
-    var estimateGroups: [String: [Member]] = [:]
-    var groupOrder: [String] = []
+    var count = 0
+    try store.replaceDraftEntries { write in
+      func emit(_ entry: SettledEntry) throws {
+        count += 1
+        try write(entry)
+      }
+      try store.forEachDraft(basis: .explicit) { row in
+        let id = entryID([row.contentHash, row.timekeeper, "explicit", String(row.entry.position), row.analyzer])
+        try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
+      }
 
-    for record in records.sorted(by: { $0.contentHash < $1.contentHash }) {
-      for analysis in record.analyses where analysis.isBillable {
-        for entry in analysis.entries {
-          let member = Member(record: record, analysis: analysis, entry: entry)
-          switch entry.basis {
-          case .explicit:
-            let id = entryID([record.contentHash, analysis.timekeeper, "explicit", String(entry.position), analysis.analyzer])
-            entries.append(make(id, members: [member], minutes: entry.minutes, narrative: entry.narrative, pricing: pricing))
-          case .calendar:
-            let key = [analysis.timekeeper, entry.calendar?.uid ?? record.contentHash].joined(separator: "\u{1F}")
-            if calendarGroups[key] == nil { groupOrder.append("c" + key) }
-            calendarGroups[key, default: []].append(member)
-          case .estimated:
-            if configuration.billing.groupEstimates {
-              let key = [analysis.timekeeper, analysis.client ?? "", analysis.matter ?? "", entry.workDate, entry.activity.rawValue]
-                .joined(separator: "\u{1F}")
-              if estimateGroups[key] == nil { groupOrder.append("e" + key) }
-              estimateGroups[key, default: []].append(member)
-            } else {
-              let id = entryID([record.contentHash, analysis.timekeeper, "estimated", String(entry.position), analysis.analyzer])
-              entries.append(make(id, members: [member], minutes: entry.minutes, narrative: entry.narrative, pricing: pricing))
-            }
-          }
-        }
+      var group: [DraftRow] = []
+      var groupKey: [String] = []
+      func flushCalendar() throws {
+        defer { group.removeAll(keepingCapacity: true) }
+        guard let winner = group.first, !(winner.entry.calendar?.isCancelled ?? false), winner.entry.minutes > 0 else { return }
+        let id = entryID([winner.timekeeper, "calendar", winner.entry.calendar?.uid ?? winner.contentHash])
+        try emit(make(id, group, minutes: winner.entry.minutes, narrative: winner.entry.narrative, pricing, configuration))
       }
-    }
-    for tagged in groupOrder {
-      let key = String(tagged.dropFirst())
-      if tagged.hasPrefix("c"), let members = calendarGroups[key] {
-        // Latest sequence wins; at equal sequence a cancel wins; then the later message.
-        let ordered = members.sorted { a, b in
-          let sa = a.entry.calendar?.sequence ?? 0
-          let sb = b.entry.calendar?.sequence ?? 0
-          if sa != sb { return sa > sb }
-          let ca = a.entry.calendar?.isCancelled ?? false
-          let cb = b.entry.calendar?.isCancelled ?? false
-          if ca != cb { return ca }
-          if (a.record.sentAt ?? "") != (b.record.sentAt ?? "") { return (a.record.sentAt ?? "") > (b.record.sentAt ?? "") }
-          return a.record.contentHash < b.record.contentHash
+      try store.forEachDraft(basis: .calendar) { row in
+        let key = [row.timekeeper, row.entry.calendar?.uid ?? row.contentHash]
+        if key != groupKey {
+          try flushCalendar()
+          groupKey = key
         }
-        guard let winner = ordered.first, !(winner.entry.calendar?.isCancelled ?? false), winner.entry.minutes > 0 else {
-          continue
-        }
-        let id = entryID([winner.analysis.timekeeper, "calendar", winner.entry.calendar?.uid ?? winner.record.contentHash])
-        entries.append(make(id, members: [winner] + ordered.dropFirst(), minutes: winner.entry.minutes, narrative: winner.entry.narrative, pricing: pricing))
-      } else if tagged.hasPrefix("e"), let members = estimateGroups[key] {
-        let ordered = members.sorted { a, b in
-          if (a.record.sentAt ?? "") != (b.record.sentAt ?? "") { return (a.record.sentAt ?? "") < (b.record.sentAt ?? "") }
-          return a.record.contentHash < b.record.contentHash
-        }
-        let minutes = ((ordered.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100
-        guard minutes > 0, let first = ordered.first else { continue }
-        let narrative = ordered.count == 1 ? first.entry.narrative : groupNarrative(ordered.map(\.entry), first.analysis, configuration)
-        let id = entryID(["estimated"] + key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
-        entries.append(make(id, members: ordered, minutes: minutes, narrative: narrative, pricing: pricing))
+        group.append(row)
       }
-    }
-    return entries.sorted {
-      ($0.workDate, $0.timekeeper, $0.client, $0.matter, $0.entryID) < ($1.workDate, $1.timekeeper, $1.client, $1.matter, $1.entryID)
-    }
+      try flushCalendar()
 
-    func make(_ id: String, members: [Member], minutes: Double, narrative: String, pricing: Pricing) -> SettledEntry {
-      let first = members[0]
-      let analysis = first.analysis
-      let billed = pricing.billedMinutes(minutes)
-      let hours = pricing.hours(billedMinutes: billed)
-      let rate = pricing.rate(client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper)
-      let taskCode = analysis.matter.flatMap { configuration.matter($0)?.taskCode } ?? ""
-      var seen: Set<String> = []
-      let sources = members.compactMap { member -> EntrySource? in
-        guard seen.insert(member.record.contentHash).inserted else { return nil }
-        return EntrySource(contentHash: member.record.contentHash, messageID: member.record.messageID ?? "")
+      groupKey = []
+      func flushEstimates() throws {
+        defer { group.removeAll(keepingCapacity: true) }
+        guard let first = group.first else { return }
+        let minutes = ((group.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100
+        guard minutes > 0 else { return }
+        let narrative = group.count == 1 ? first.entry.narrative : groupNarrative(group, configuration)
+        let id = entryID(["estimated"] + groupKey)
+        try emit(make(id, group, minutes: minutes, narrative: narrative, pricing, configuration))
       }
-      let evidence = members.count == 1 ? first.entry.evidence : "\(members.count) messages: " + members.map(\.entry.evidence).joined(separator: " | ")
-      return SettledEntry(
-        entryID: id, messageID: first.record.messageID ?? "", contentHash: first.record.contentHash,
-        source: first.record.sources.first.map(\.location) ?? "", threadID: first.record.threadID ?? "",
-        sentAt: first.record.sentAt ?? "", workDate: first.entry.workDate, timekeeper: analysis.timekeeper,
-        direction: analysis.direction.rawValue, client: analysis.client ?? "", matter: analysis.matter ?? "",
-        activityCode: first.entry.activity.rawValue, taskCode: taskCode, basis: first.entry.basis.rawValue,
-        minutes: (minutes * 100).rounded() / 100, hours: hours, rate: rate, amount: pricing.amount(hours: hours, rate: rate),
-        currency: configuration.billing.currency, narrative: narrative, evidence: String(evidence.prefix(2000)),
-        confidence: members.map(\.entry.confidence).min() ?? 0, analyzer: analysis.analyzer, messageCount: sources.count,
-        sources: sources)
+      try store.forEachDraft(basis: .estimated) { row in
+        guard configuration.billing.groupEstimates else {
+          let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
+          try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
+          return
+        }
+        let key = [row.timekeeper, row.client, row.matter, row.entry.workDate, row.entry.activity.rawValue]
+        if key != groupKey {
+          try flushEstimates()
+          groupKey = key
+        }
+        group.append(row)
+      }
+      try flushEstimates()
     }
+    return count
+  }
+
+  /// A priced entry for a group whose first row is its representative.
+  static func make(
+    _ id: String, _ rows: [DraftRow], minutes: Double, narrative: String, _ pricing: Pricing, _ configuration: Configuration
+  ) -> SettledEntry {
+    let first = rows[0]
+    let billed = pricing.billedMinutes(minutes)
+    let hours = pricing.hours(billedMinutes: billed)
+    let client = first.client.isEmpty ? nil : first.client
+    let matter = first.matter.isEmpty ? nil : first.matter
+    let rate = pricing.rate(client: client, matter: matter, timekeeper: first.timekeeper)
+    var seen: Set<String> = []
+    let sources = rows.compactMap { row -> EntrySource? in
+      guard seen.insert(row.contentHash).inserted else { return nil }
+      return EntrySource(contentHash: row.contentHash, messageID: row.messageID)
+    }
+    let evidence = rows.count == 1 ? first.entry.evidence : "\(rows.count) messages: " + rows.prefix(20).map(\.entry.evidence).joined(separator: " | ")
+    return SettledEntry(
+      entryID: id, messageID: first.messageID, contentHash: first.contentHash, source: first.source,
+      threadID: first.threadID, sentAt: first.sentAt, workDate: first.entry.workDate, timekeeper: first.timekeeper,
+      direction: first.direction, client: first.client, matter: first.matter, activityCode: first.entry.activity.rawValue,
+      taskCode: matter.flatMap { configuration.matter($0)?.taskCode } ?? "", basis: first.entry.basis.rawValue,
+      minutes: (minutes * 100).rounded() / 100, hours: hours, rate: rate, amount: pricing.amount(hours: hours, rate: rate),
+      currency: configuration.billing.currency, narrative: narrative, evidence: String(evidence.prefix(2000)),
+      confidence: rows.map(\.entry.confidence).min() ?? 0, analyzer: first.analyzer, messageCount: sources.count,
+      sources: sources)
   }
 
   /// One task for several emails: "Review 3 emails re: Falcon merger".
-  static func groupNarrative(_ entries: [DraftEntry], _ analysis: MessageAnalysis, _ configuration: Configuration) -> String {
-    let subject = analysis.matter.flatMap { configuration.matter($0)?.name } ?? analysis.client.flatMap { configuration.client($0)?.name } ?? ""
+  static func groupNarrative(_ rows: [DraftRow], _ configuration: Configuration) -> String {
+    let first = rows[0]
+    let subject = configuration.matter(first.matter)?.name ?? configuration.client(first.client)?.name ?? ""
     let about = subject.isEmpty ? "" : " re: \(subject)"
-    switch entries[0].activity {
-    case .review: return "Review \(entries.count) emails\(about)"
-    case .communicateTeam: return "Correspond with team (\(entries.count) emails)\(about)"
-    case .communicateClient: return "Correspond with client (\(entries.count) emails)\(about)"
-    case .communicateCounsel: return "Correspond with opposing counsel (\(entries.count) emails)\(about)"
-    default: return "Correspond (\(entries.count) emails)\(about)"
+    switch first.entry.activity {
+    case .review: return "Review \(rows.count) emails\(about)"
+    case .communicateTeam: return "Correspond with team (\(rows.count) emails)\(about)"
+    case .communicateClient: return "Correspond with client (\(rows.count) emails)\(about)"
+    case .communicateCounsel: return "Correspond with opposing counsel (\(rows.count) emails)\(about)"
+    default: return "Correspond (\(rows.count) emails)\(about)"
     }
   }
 

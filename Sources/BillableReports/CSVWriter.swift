@@ -24,6 +24,16 @@ package struct CSVWriter {
     text += "\n"
   }
 
+  /// One row, quoted, with its line end (no guarding: for the dataset).
+  package static func line(_ fields: [String]) -> String {
+    var text = ""
+    for (index, field) in fields.enumerated() {
+      if index > 0 { text += "," }
+      text += quote(field)
+    }
+    return text + "\n"
+  }
+
   static func quote(_ field: String) -> String {
     guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -38,5 +48,32 @@ package struct CSVWriter {
   /// Decimal with a fixed number of places, no locale.
   package static func decimal(_ value: Double, places: Int) -> String {
     String(format: "%.\(places)f", value)
+  }
+}
+
+/// A file written through a 64 KB buffer: rows are appended as they stream from the store.
+final class StreamingFile {
+  private let handle: FileHandle
+  private var buffer = Data()
+
+  init(_ url: URL) throws {
+    FileManager.default.createFile(atPath: url.path, contents: nil)
+    handle = try FileHandle(forWritingTo: url)
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  func write(_ text: String) throws {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  private func flush() throws {
+    try handle.write(contentsOf: buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  func close() throws {
+    try flush()
+    try handle.close()
   }
 }

@@ -10,6 +10,13 @@ import Foundation
 ///
 /// Entries files hold nothing run-specific, so two runs over the same inputs write identical
 /// bytes; `run.json` and `errors.csv` are where run details go.
+/// Where the dataset's rows come from (the store, in the executable).
+package protocol DatasetSource {
+  func forEachEntry(from: String?, to: String?, includeRejected: Bool, _ body: (SettledEntry) throws -> Void) throws
+  func forEachMessage(_ body: (MessageRow) throws -> Void) throws
+  func forEachProblem(_ body: (Int, Problem) throws -> Void) throws
+}
+
 package enum Dataset {
   /// The entries columns, in order, with their types and descriptions.
   package static let columns: [(name: String, type: String, format: String?, description: String)] = [
@@ -50,26 +57,11 @@ package enum Dataset {
     ]
   }
 
-  /// Everything the reports need.
-  package struct Input {
-    package var entries: [SettledEntry]
-    package var messages: [MessageRecord]
-    package var problems: [(runID: Int, problem: Problem)]
-    /// The run manifest, already serialised (run-specific; goes to run.json only).
-    package var manifest: [String: Any]
-
-    package init(entries: [SettledEntry], messages: [MessageRecord], problems: [(runID: Int, problem: Problem)], manifest: [String: Any]) {
-      self.entries = entries
-      self.messages = messages
-      self.problems = problems
-      self.manifest = manifest
-    }
-  }
-
   /// Writes the whole dataset to `directory`, replacing what was there only once every file
-  /// is written.
+  /// is written. Rows stream from `source`, so memory does not grow with the store.
+  /// - Parameter manifest: the run manifest (run-specific; it goes to run.json only).
   /// - Throws: file errors; the previous dataset is then left as it was.
-  package static func write(_ input: Input, to directory: String) throws {
+  package static func write(_ source: any DatasetSource, manifest: [String: Any], to directory: String) throws {
     let target = URL(fileURLWithPath: directory, isDirectory: true)
     let parent = target.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -77,7 +69,7 @@ package enum Dataset {
     try? FileManager.default.removeItem(at: staging)
     try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     do {
-      try writeFiles(input, into: staging)
+      try writeFiles(source, manifest: manifest, into: staging)
       let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())", isDirectory: true)
       let hadPrevious = FileManager.default.fileExists(atPath: target.path)
       if hadPrevious { try FileManager.default.moveItem(at: target, to: old) }
@@ -94,88 +86,103 @@ package enum Dataset {
     }
   }
 
-  static func writeFiles(_ input: Input, into folder: URL) throws {
+  static func writeFiles(_ source: any DatasetSource, manifest: [String: Any], into folder: URL) throws {
     let entriesFolder = folder.appendingPathComponent("entries", isDirectory: true)
     try FileManager.default.createDirectory(at: entriesFolder, withIntermediateDirectories: true)
-    // entries/month=YYYY-MM/part-00000.csv
-    var byMonth: [String: [SettledEntry]] = [:]
-    for entry in input.entries {
-      let month = entry.workDate.count >= 7 ? String(entry.workDate.prefix(7)) : "unknown"
-      byMonth[month, default: []].append(entry)
-    }
+    let header = CSVWriter(header: columns.map(\.name)).text
     var partitions: [[String: Any]] = []
-    for month in byMonth.keys.sorted() {
-      let rows = byMonth[month] ?? []
-      var csv = CSVWriter(header: columns.map(\.name))
-      for entry in rows { csv.writeRow(row(entry)) }
-      let relative = "month=\(month)/part-00000.csv"
-      let url = entriesFolder.appendingPathComponent(relative)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(csv.text.utf8).write(to: url)
-      partitions.append(statistics(for: rows, path: relative))
-    }
-    try writeJSON(schema(partitions: partitions), to: entriesFolder.appendingPathComponent("_schema.json"))
+    var month: String? = nil
+    var partition: StreamingFile? = nil
+    var stats = PartitionStatistics()
+    var summaries = Summaries.Accumulator()
+    let sources = try StreamingFile(folder.appendingPathComponent("entry_sources.csv"))
+    try sources.write(CSVWriter(header: ["entry_id", "position", "message_id", "content_hash"]).text)
 
-    // entry_sources.csv
-    var sources = CSVWriter(header: ["entry_id", "position", "message_id", "content_hash"])
-    for entry in input.entries {
+    func closePartition() throws {
+      guard let month, let partition else { return }
+      try partition.close()
+      partitions.append(stats.json(path: "month=\(month)/part-00000.csv"))
+    }
+    // Entries arrive ordered by work date, so each month's rows are contiguous.
+    try source.forEachEntry(from: nil, to: nil, includeRejected: false) { entry in
+      let entryMonth = entry.workDate.count >= 7 ? String(entry.workDate.prefix(7)) : "unknown"
+      if entryMonth != month {
+        try closePartition()
+        month = entryMonth
+        let url = entriesFolder.appendingPathComponent("month=\(entryMonth)/part-00000.csv")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        partition = try StreamingFile(url)
+        try partition?.write(header)
+        stats = PartitionStatistics()
+      }
+      try partition?.write(CSVWriter.line(row(entry)))
+      stats.add(entry)
+      summaries.add(entry)
       for (position, source) in entry.sources.enumerated() {
-        sources.writeRow([entry.entryID, String(position), source.messageID, source.contentHash])
+        try sources.write(CSVWriter.line([entry.entryID, String(position), source.messageID, source.contentHash]))
       }
     }
-    try Data(sources.text.utf8).write(to: folder.appendingPathComponent("entry_sources.csv"))
+    try closePartition()
+    try sources.close()
+    try writeJSON(schema(partitions: partitions), to: entriesFolder.appendingPathComponent("_schema.json"))
 
-    // messages.csv
-    var entryCounts: [String: Int] = [:]
-    for entry in input.entries {
-      for source in entry.sources { entryCounts[source.contentHash, default: 0] += 1 }
+    let messages = try StreamingFile(folder.appendingPathComponent("messages.csv"))
+    try messages.write(
+      CSVWriter(
+        header: ["content_hash", "message_id", "sources", "sent_at", "direction", "status", "reason", "client", "matter", "entries"]
+      ).text)
+    try source.forEachMessage { record in
+      try messages.write(
+        CSVWriter.line([
+          record.contentHash, record.messageID, record.sources.sorted().joined(separator: "; "), record.sentAt,
+          record.direction, record.status, record.reason, record.client, record.matter, String(record.entries),
+        ]))
     }
-    var messages = CSVWriter(
-      header: ["content_hash", "message_id", "sources", "sent_at", "direction", "status", "reason", "client", "matter", "entries"])
-    for record in input.messages.sorted(by: { ($0.sentAt ?? "", $0.contentHash) < ($1.sentAt ?? "", $1.contentHash) }) {
-      let sourceList = record.sources.map(\.location).sorted().joined(separator: "; ")
-      messages.writeRow([
-        record.contentHash, record.messageID ?? "", sourceList, record.sentAt ?? "", record.direction ?? "", record.status,
-        record.reason ?? "", record.client ?? "", record.matter ?? "", String(entryCounts[record.contentHash] ?? 0),
-      ])
-    }
-    try Data(messages.text.utf8).write(to: folder.appendingPathComponent("messages.csv"))
+    try messages.close()
 
-    try Summaries.write(input.entries, into: folder)
+    try summaries.write(into: folder)
 
-    // errors.csv
-    var errors = CSVWriter(header: ["run_id", "source", "content_hash", "kind", "severity", "detail", "offset"])
-    for (runID, problem) in input.problems {
-      errors.writeRow([
-        String(runID), problem.source, problem.contentHash ?? "", problem.kind, problem.severity, problem.detail,
-        problem.offset.map(String.init) ?? "",
-      ])
+    let errors = try StreamingFile(folder.appendingPathComponent("errors.csv"))
+    try errors.write(CSVWriter(header: ["run_id", "source", "content_hash", "kind", "severity", "detail", "offset"]).text)
+    try source.forEachProblem { runID, problem in
+      try errors.write(
+        CSVWriter.line([
+          String(runID), problem.source, problem.contentHash ?? "", problem.kind, problem.severity, problem.detail,
+          problem.offset.map(String.init) ?? "",
+        ]))
     }
-    try Data(errors.text.utf8).write(to: folder.appendingPathComponent("errors.csv"))
-    try writeJSON(input.manifest, to: folder.appendingPathComponent("run.json"))
+    try errors.close()
+    try writeJSON(manifest, to: folder.appendingPathComponent("run.json"))
   }
 
-  /// Row count and min/max of the date and number columns of one partition file.
-  static func statistics(for rows: [SettledEntry], path: String) -> [String: Any] {
-    func range(_ values: [Double]) -> [String: Any] {
-      ["min": values.min() ?? 0, "max": values.max() ?? 0]
+  /// Row count and min/max of the date and number columns of one partition file, kept as
+  /// rows stream past.
+  struct PartitionStatistics {
+    var rows = 0
+    var text: [String: (min: String, max: String)] = [:]
+    var numbers: [String: (min: Double, max: Double)] = [:]
+
+    mutating func add(_ entry: SettledEntry) {
+      rows += 1
+      for (name, value) in [("work_date", entry.workDate), ("sent_at", entry.sentAt)] where !value.isEmpty {
+        let current = text[name] ?? (value, value)
+        text[name] = (min(current.min, value), max(current.max, value))
+      }
+      for (name, value) in [
+        ("minutes", entry.minutes), ("hours", entry.hours), ("rate", entry.rate), ("amount", entry.amount),
+        ("confidence", entry.confidence), ("message_count", Double(entry.messageCount)),
+      ] {
+        let current = numbers[name] ?? (value, value)
+        numbers[name] = (Swift.min(current.min, value), Swift.max(current.max, value))
+      }
     }
-    let dates = rows.map(\.workDate).sorted()
-    let sent = rows.map(\.sentAt).filter { !$0.isEmpty }.sorted()
-    return [
-      "path": path,
-      "rows": rows.count,
-      "stats": [
-        "work_date": ["min": dates.first ?? "", "max": dates.last ?? ""],
-        "sent_at": ["min": sent.first ?? "", "max": sent.last ?? ""],
-        "minutes": range(rows.map(\.minutes)),
-        "hours": range(rows.map(\.hours)),
-        "rate": range(rows.map(\.rate)),
-        "amount": range(rows.map(\.amount)),
-        "confidence": range(rows.map(\.confidence)),
-        "message_count": range(rows.map { Double($0.messageCount) }),
-      ],
-    ]
+
+    func json(path: String) -> [String: Any] {
+      var stats: [String: Any] = [:]
+      for (name, range) in text { stats[name] = ["min": range.min, "max": range.max] }
+      for (name, range) in numbers { stats[name] = ["min": range.min, "max": range.max] }
+      return ["path": path, "rows": rows, "stats": stats]
+    }
   }
 
   static func schema(partitions: [[String: Any]]) -> [String: Any] {

@@ -41,39 +41,69 @@ package enum Summaries {
     }
   }
 
-  /// `YYYY-Www` (ISO 8601 week) of a `YYYY-MM-DD` day.
+  /// `YYYY-Www` (ISO 8601 week) of a `YYYY-MM-DD` day, by arithmetic on the civil date.
   package static func isoWeek(_ day: String) -> String {
-    var calendar = Calendar(identifier: .iso8601)
-    calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-    let formatter = DateFormatter()
-    formatter.calendar = calendar
-    formatter.timeZone = calendar.timeZone
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.dateFormat = "yyyy-MM-dd"
-    guard let date = formatter.date(from: day) else { return "unknown" }
-    let components = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
-    let week = components.weekOfYear ?? 0
-    return "\(components.yearForWeekOfYear ?? 0)-W\(week < 10 ? "0" : "")\(week)"
+    let parts = day.split(separator: "-").compactMap { Int($0) }
+    guard parts.count == 3 else { return "unknown" }
+    func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+      let year = m <= 2 ? y - 1 : y
+      let era = (year >= 0 ? year : year - 399) / 400
+      let yoe = year - era * 400
+      let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1
+      return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+    let days = daysFromCivil(parts[0], parts[1], parts[2])
+    let weekday = ((days % 7) + 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday; Monday = 1
+    // The week belongs to the year of its Thursday.
+    let thursday = days - weekday + 4
+    var year = parts[0] + 1
+    while daysFromCivil(year, 1, 1) > thursday { year -= 1 }
+    let week = (thursday - daysFromCivil(year, 1, 1)) / 7 + 1
+    return "\(year)-W\(week < 10 ? "0" : "")\(week)"
   }
 
-  static func write(_ entries: [SettledEntry], into folder: URL) throws {
-    let numbers = { (row: Row) -> [String] in
-      [
-        String(row.entries), CSVWriter.decimal(row.minutes, places: 2), CSVWriter.decimal(row.hours, places: 2),
-        CSVWriter.decimal(row.amount, places: 2), row.currency,
-      ]
+  /// Totals kept while entries stream past: one row per group, however many entries.
+  struct Accumulator {
+    var byMatter: [[String]: Row] = [:]
+    var byDay: [[String]: Row] = [:]
+    var byWeek: [[String]: Row] = [:]
+    var weeks: [String: String] = [:]
+
+    mutating func add(_ entry: SettledEntry) {
+      let week = weeks[entry.workDate] ?? isoWeek(entry.workDate)
+      weeks[entry.workDate] = week
+      Self.add(entry, key: [entry.client, entry.matter], to: &byMatter)
+      Self.add(entry, key: [entry.workDate, entry.timekeeper], to: &byDay)
+      Self.add(entry, key: [week, entry.timekeeper], to: &byWeek)
     }
-    let totals = ["entries", "minutes", "hours", "amount", "currency"]
-    var byMatter = CSVWriter(header: ["client", "matter"] + totals, guardsFormulas: true)
-    for row in aggregate(entries, by: { [$0.client, $0.matter] }) { byMatter.writeRow(row.key + numbers(row)) }
-    try Data(byMatter.text.utf8).write(to: folder.appendingPathComponent("summary_by_matter.csv"))
 
-    var byDay = CSVWriter(header: ["work_date", "timekeeper"] + totals, guardsFormulas: true)
-    for row in aggregate(entries, by: { [$0.workDate, $0.timekeeper] }) { byDay.writeRow(row.key + numbers(row)) }
-    try Data(byDay.text.utf8).write(to: folder.appendingPathComponent("summary_by_day.csv"))
+    static func add(_ entry: SettledEntry, key: [String], to rows: inout [[String]: Row]) {
+      let k = key + [entry.currency]
+      var row = rows[k] ?? Row(key: key, currency: entry.currency)
+      row.entries += 1
+      row.minutes += entry.minutes
+      row.hours += entry.hours
+      row.amount += entry.amount
+      rows[k] = row
+    }
 
-    var byWeek = CSVWriter(header: ["week", "timekeeper"] + totals, guardsFormulas: true)
-    for row in aggregate(entries, by: { [isoWeek($0.workDate), $0.timekeeper] }) { byWeek.writeRow(row.key + numbers(row)) }
-    try Data(byWeek.text.utf8).write(to: folder.appendingPathComponent("summary_by_week.csv"))
+    func write(into folder: URL) throws {
+      let totals = ["entries", "minutes", "hours", "amount", "currency"]
+      for (name, rows, columns) in [
+        ("summary_by_matter.csv", byMatter, ["client", "matter"]), ("summary_by_day.csv", byDay, ["work_date", "timekeeper"]),
+        ("summary_by_week.csv", byWeek, ["week", "timekeeper"]),
+      ] {
+        var csv = CSVWriter(header: columns + totals, guardsFormulas: true)
+        for key in rows.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+          guard let row = rows[key] else { continue }
+          csv.writeRow(
+            row.key + [
+              String(row.entries), CSVWriter.decimal(row.minutes, places: 2), CSVWriter.decimal(row.hours, places: 2),
+              CSVWriter.decimal(row.amount, places: 2), row.currency,
+            ])
+        }
+        try Data(csv.text.utf8).write(to: folder.appendingPathComponent(name))
+      }
+    }
   }
 }

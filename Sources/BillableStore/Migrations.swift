@@ -45,10 +45,38 @@ enum Migrations {
       CREATE TABLE analyses (
         content_hash  TEXT NOT NULL REFERENCES messages(content_hash) ON DELETE CASCADE,
         timekeeper    TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
         analyzer      TEXT NOT NULL,
-        analysis_json TEXT NOT NULL,
+        direction     TEXT NOT NULL,
+        billable      INTEGER NOT NULL CHECK (billable IN (0, 1)),
+        reason        TEXT,
+        client        TEXT,
+        matter        TEXT,
+        attribution   TEXT NOT NULL,
         PRIMARY KEY (content_hash, timekeeper)
       );
+      CREATE TABLE drafts (
+        content_hash        TEXT NOT NULL REFERENCES messages(content_hash) ON DELETE CASCADE,
+        timekeeper          TEXT NOT NULL,
+        position            INTEGER NOT NULL,
+        basis               TEXT NOT NULL CHECK (basis IN ('explicit', 'calendar', 'estimated')),
+        minutes             REAL NOT NULL,
+        activity_code       TEXT NOT NULL,
+        narrative           TEXT NOT NULL,
+        evidence            TEXT NOT NULL,
+        confidence          REAL NOT NULL,
+        work_date           TEXT NOT NULL,
+        direction           TEXT NOT NULL,
+        client              TEXT NOT NULL,
+        matter              TEXT NOT NULL,
+        analyzer            TEXT NOT NULL,
+        calendar_uid        TEXT,
+        calendar_sequence   INTEGER,
+        calendar_method     TEXT,
+        calendar_cancelled  INTEGER,
+        PRIMARY KEY (content_hash, timekeeper, position)
+      );
+      CREATE INDEX drafts_by_basis ON drafts(basis);
       CREATE TABLE entries (
         entry_id       TEXT PRIMARY KEY,
         status         TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'edited', 'rejected')),

@@ -111,8 +111,19 @@ package final class Store {
         ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
         """)
       let deleteAnalyses = try connection.prepare("DELETE FROM analyses WHERE content_hash = ?1")
+      let deleteDrafts = try connection.prepare("DELETE FROM drafts WHERE content_hash = ?1")
       let insertAnalysis = try connection.prepare(
-        "INSERT INTO analyses (content_hash, timekeeper, analyzer, analysis_json) VALUES (?1, ?2, ?3, ?4)")
+        """
+        INSERT INTO analyses (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client, matter,
+          attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """)
+      let insertDraft = try connection.prepare(
+        """
+        INSERT INTO drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
+          confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
+          calendar_cancelled)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+        """)
       let insertProblem = try connection.prepare(
         """
         INSERT INTO errors (run_id, source, content_hash, kind, severity, detail, byte_offset)
@@ -132,9 +143,22 @@ package final class Store {
           ])
         }
         try deleteAnalyses.run([record.contentHash])
+        try deleteDrafts.run([record.contentHash])
         for analysis in record.analyses {
-          let json = String(decoding: try encoder.encode(analysis), as: UTF8.self)
-          try insertAnalysis.run([record.contentHash, analysis.timekeeper, fingerprint, json])
+          try insertAnalysis.run([
+            record.contentHash, analysis.timekeeper, fingerprint, analysis.analyzer, analysis.direction.rawValue,
+            analysis.isBillable ? 1 : 0, analysis.reason?.rawValue, analysis.client, analysis.matter, analysis.attribution,
+          ])
+          guard analysis.isBillable else { continue }
+          for entry in analysis.entries {
+            try insertDraft.run([
+              record.contentHash, analysis.timekeeper, entry.position, entry.basis.rawValue, entry.minutes,
+              entry.activity.rawValue, entry.narrative, entry.evidence, entry.confidence, entry.workDate,
+              analysis.direction.rawValue, analysis.client ?? "", analysis.matter ?? "", analysis.analyzer,
+              entry.calendar?.uid, entry.calendar?.sequence, entry.calendar?.method,
+              entry.calendar.map { $0.isCancelled ? 1 : 0 },
+            ])
+          }
         }
         for problem in record.problems {
           try insertProblem.run([
@@ -148,7 +172,7 @@ package final class Store {
 
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
   package func storedFingerprint(contentHash: String) throws -> String? {
-    let statement = try connection.prepare("SELECT analyzer FROM analyses WHERE content_hash = ?1 LIMIT 1")
+    let statement = try connection.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1")
     statement.bind([contentHash])
     if try statement.step() { return statement.string(0) }
     // A stored message with no analyses (none apply) is still known under the run's fingerprint.
@@ -192,53 +216,64 @@ package final class Store {
     return source.maildirKey ?? ""
   }
 
-  /// Every stored message with its analyses, ordered by content hash.
-  package func allMessages() throws -> [MessageRecord] {
-    let decoder = JSONDecoder()
-    var records: [String: MessageRecord] = [:]
-    var order: [String] = []
-    let messages = try connection.prepare(
-      """
-      SELECT content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client, matter, direction
-      FROM messages ORDER BY content_hash
-      """)
-    messages.bind([])
-    while try messages.step() {
-      let hash = messages.string(0) ?? ""
-      order.append(hash)
-      records[hash] = MessageRecord(
-        contentHash: hash, messageID: messages.string(1), threadID: messages.string(2), sentAt: messages.string(3),
-        subject: messages.string(4) ?? "", fromAddress: messages.string(5) ?? "", status: messages.string(6) ?? "error",
-        reason: messages.string(7), client: messages.string(8), matter: messages.string(9), direction: messages.string(10),
-        sources: [], analyses: [], problems: [])
-    }
-    let sources = try connection.prepare(
-      "SELECT content_hash, path, format, position, byte_offset FROM message_sources ORDER BY content_hash, path, position")
-    sources.bind([])
-    while try sources.step() {
-      guard let hash = sources.string(0) else { continue }
-      let position = sources.string(3) ?? ""
-      let format = SourceRef.Format(rawValue: sources.string(2) ?? "") ?? .eml
-      var source = SourceRef(path: sources.string(1) ?? "", format: format, byteOffset: Int64(sources.int(4)))
-      if format == .maildir { source.maildirKey = position } else if let index = Int(position) { source.index = index }
-      records[hash]?.sources.append(source)
-    }
-    let analyses = try connection.prepare("SELECT content_hash, analysis_json FROM analyses ORDER BY content_hash, timekeeper")
-    analyses.bind([])
-    while try analyses.step() {
-      guard let hash = analyses.string(0), let json = analyses.string(1),
-        let analysis = try? decoder.decode(MessageAnalysis.self, from: Data(json.utf8))
-      else { continue }
-      records[hash]?.analyses.append(analysis)
-    }
-    return order.compactMap { records[$0] }
-  }
-
   // MARK: Entries
 
-  /// Replaces every draft entry with `entries` in one transaction. Entries a person has
-  /// approved, edited or rejected are never touched.
-  package func replaceDraftEntries(_ entries: [SettledEntry]) throws {
+  /// Streams the unsettled entries of one basis, in the order settling needs: by group key,
+  /// then the tie-breaks (see `Settlement`). Only billable analyses have drafts.
+  package func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws {
+    let order: String
+    switch basis {
+    case .explicit: order = "d.content_hash, d.timekeeper, d.position"
+    case .calendar:
+      order = "d.timekeeper, d.calendar_uid, d.calendar_sequence DESC, d.calendar_cancelled DESC, m.sent_at DESC, d.content_hash"
+    case .estimated: order = "d.timekeeper, d.client, d.matter, d.work_date, d.activity_code, m.sent_at, d.content_hash"
+    }
+    let statement = try connection.prepare(
+      """
+      SELECT d.content_hash, COALESCE(m.message_id, ''), COALESCE(m.thread_id, ''), COALESCE(m.sent_at, ''),
+        d.timekeeper, d.direction, d.client, d.matter, d.analyzer, d.position, d.basis, d.minutes, d.activity_code,
+        d.narrative, d.evidence, d.confidence, d.work_date, d.calendar_uid, d.calendar_sequence, d.calendar_method,
+        d.calendar_cancelled,
+        (SELECT s.path || char(31) || s.format || char(31) || s.position || char(31) || s.byte_offset
+           FROM message_sources s WHERE s.content_hash = d.content_hash ORDER BY s.path, s.position LIMIT 1)
+      FROM drafts d JOIN messages m ON m.content_hash = d.content_hash
+      WHERE d.basis = ?1
+      ORDER BY \(order)
+      """)
+    statement.bind([basis.rawValue])
+    while try statement.step() {
+      var calendar: CalendarRef? = nil
+      if let uid = statement.string(17) {
+        calendar = CalendarRef(
+          uid: uid, sequence: statement.int(18), method: statement.string(19) ?? "", isCancelled: statement.int(20) == 1)
+      }
+      let entry = DraftEntry(
+        basis: EntryBasis(rawValue: statement.string(10) ?? "") ?? .estimated, minutes: statement.double(11),
+        activity: ActivityCode(rawValue: statement.string(12) ?? "") ?? .other, narrative: statement.string(13) ?? "",
+        evidence: statement.string(14) ?? "", confidence: statement.double(15), workDate: statement.string(16) ?? "",
+        calendar: calendar, position: statement.int(9))
+      try body(
+        DraftRow(
+          contentHash: statement.string(0) ?? "", messageID: statement.string(1) ?? "", threadID: statement.string(2) ?? "",
+          sentAt: statement.string(3) ?? "", source: Self.location(statement.string(21)), timekeeper: statement.string(4) ?? "",
+          direction: statement.string(5) ?? "", client: statement.string(6) ?? "", matter: statement.string(7) ?? "",
+          analyzer: statement.string(8) ?? "", entry: entry))
+    }
+  }
+
+  /// `path<US>format<US>position<US>offset` back to a readable location.
+  static func location(_ packed: String?) -> String {
+    guard let packed else { return "" }
+    let parts = packed.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count == 4 else { return packed }
+    var source = SourceRef(path: parts[0], format: SourceRef.Format(rawValue: parts[1]) ?? .eml, byteOffset: Int64(parts[3]) ?? 0)
+    if source.format == .mbox || source.format == .stdin, let index = Int(parts[2]) { source.index = index }
+    return source.location
+  }
+
+  /// Replaces every draft entry with the ones `produce` writes, in one transaction. Entries a
+  /// person has approved, edited or rejected are never touched.
+  package func replaceDraftEntries(_ produce: (_ write: (SettledEntry) throws -> Void) throws -> Void) throws {
     try connection.transaction {
       let reviewed = try connection.prepare("SELECT entry_id FROM entries WHERE status <> 'draft'")
       reviewed.bind([])
@@ -252,10 +287,12 @@ package final class Store {
           direction, client, matter, activity_code, task_code, basis, minutes, hours, rate, amount, currency, narrative,
           evidence, confidence, analyzer, message_count)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+        ON CONFLICT (entry_id) DO NOTHING
         """)
       let insertSource = try connection.prepare(
-        "INSERT INTO entry_sources (entry_id, position, content_hash, message_id) VALUES (?1, ?2, ?3, ?4)")
-      for entry in entries where !keep.contains(entry.entryID) {
+        "INSERT OR IGNORE INTO entry_sources (entry_id, position, content_hash, message_id) VALUES (?1, ?2, ?3, ?4)")
+      try produce { entry in
+        guard !keep.contains(entry.entryID) else { return }
         try insert.run([
           entry.entryID, entry.messageID, entry.contentHash, entry.source, entry.threadID, entry.sentAt, entry.workDate,
           entry.timekeeper, entry.direction, entry.client, entry.matter, entry.activityCode, entry.taskCode, entry.basis,
@@ -269,21 +306,29 @@ package final class Store {
     }
   }
 
-  /// Entries (all statuses but rejected, unless asked), ordered by work date, timekeeper, id.
-  package func entries(from: String? = nil, to: String? = nil, includeRejected: Bool = false) throws -> [SettledEntry] {
+  /// Streams entries in dataset order (work date, timekeeper, client, matter, id), with
+  /// their sources; rejected ones only when asked.
+  package func forEachEntry(
+    from: String? = nil, to: String? = nil, includeRejected: Bool = false, _ body: (SettledEntry) throws -> Void
+  ) throws {
     let statement = try connection.prepare(
       """
       SELECT entry_id, message_id, content_hash, source, thread_id, sent_at, work_date, timekeeper, direction, client,
         matter, activity_code, task_code, basis, minutes, hours, rate, amount, currency, narrative, evidence, confidence,
-        analyzer, message_count
-      FROM entries
+        analyzer, message_count,
+        (SELECT group_concat(content_hash || char(31) || message_id, char(30))
+           FROM (SELECT content_hash, message_id FROM entry_sources es WHERE es.entry_id = e.entry_id ORDER BY position))
+      FROM entries e
       WHERE (?1 IS NULL OR work_date >= ?1) AND (?2 IS NULL OR work_date <= ?2) AND (?3 = 1 OR status <> 'rejected')
       ORDER BY work_date, timekeeper, client, matter, entry_id
       """)
     statement.bind([from, to, includeRejected ? 1 : 0])
-    var result: [SettledEntry] = []
     while try statement.step() {
-      result.append(
+      let sources = (statement.string(24) ?? "").split(separator: "\u{1E}").map { pair -> EntrySource in
+        let parts = pair.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        return EntrySource(contentHash: parts.first.map(String.init) ?? "", messageID: parts.count > 1 ? String(parts[1]) : "")
+      }
+      try body(
         SettledEntry(
           entryID: statement.string(0) ?? "", messageID: statement.string(1) ?? "", contentHash: statement.string(2) ?? "",
           source: statement.string(3) ?? "", threadID: statement.string(4) ?? "", sentAt: statement.string(5) ?? "",
@@ -293,42 +338,79 @@ package final class Store {
           hours: statement.double(15), rate: statement.double(16), amount: statement.double(17),
           currency: statement.string(18) ?? "", narrative: statement.string(19) ?? "", evidence: statement.string(20) ?? "",
           confidence: statement.double(21), analyzer: statement.string(22) ?? "", messageCount: statement.int(23),
-          sources: []))
+          sources: sources))
     }
-    let sources = try connection.prepare(
-      "SELECT entry_id, content_hash, message_id FROM entry_sources ORDER BY entry_id, position")
-    sources.bind([])
-    var byEntry: [String: [EntrySource]] = [:]
-    while try sources.step() {
-      byEntry[sources.string(0) ?? "", default: []].append(
-        EntrySource(contentHash: sources.string(1) ?? "", messageID: sources.string(2) ?? ""))
-    }
-    for index in result.indices { result[index].sources = byEntry[result[index].entryID] ?? [] }
+  }
+
+  /// Entries as an array (for exports and summaries of modest size).
+  package func entries(from: String? = nil, to: String? = nil, includeRejected: Bool = false) throws -> [SettledEntry] {
+    var result: [SettledEntry] = []
+    try forEachEntry(from: from, to: to, includeRejected: includeRejected) { result.append($0) }
     return result
+  }
+
+  /// Streams messages.csv rows: by date, then content hash, with their sources and how many
+  /// entries each contributed to.
+  package func forEachMessage(_ body: (MessageRow) throws -> Void) throws {
+    let statement = try connection.prepare(
+      """
+      SELECT m.content_hash, COALESCE(m.message_id, ''), COALESCE(m.sent_at, ''), COALESCE(m.direction, ''), m.status,
+        COALESCE(m.reason, ''), COALESCE(m.client, ''), COALESCE(m.matter, ''),
+        (SELECT COUNT(*) FROM entry_sources es WHERE es.content_hash = m.content_hash),
+        (SELECT group_concat(packed, char(30)) FROM (SELECT s.path || char(31) || s.format || char(31) || s.position || char(31) || s.byte_offset AS packed
+           FROM message_sources s WHERE s.content_hash = m.content_hash ORDER BY s.path, s.position))
+      FROM messages m ORDER BY COALESCE(m.sent_at, ''), m.content_hash
+      """)
+    statement.bind([])
+    while try statement.step() {
+      let sources = (statement.string(9) ?? "").split(separator: "\u{1E}").map { Self.location(String($0)) }
+      try body(
+        MessageRow(
+          contentHash: statement.string(0) ?? "", messageID: statement.string(1) ?? "", sources: sources,
+          sentAt: statement.string(2) ?? "", direction: statement.string(3) ?? "", status: statement.string(4) ?? "",
+          reason: statement.string(5) ?? "", client: statement.string(6) ?? "", matter: statement.string(7) ?? "",
+          entries: statement.int(8)))
+    }
+  }
+
+  /// Streams every problem recorded, oldest first.
+  package func forEachProblem(_ body: (Int, Problem) throws -> Void) throws {
+    let statement = try connection.prepare(
+      "SELECT run_id, source, content_hash, kind, severity, detail, byte_offset FROM errors ORDER BY error_id")
+    statement.bind([])
+    while try statement.step() {
+      try body(
+        statement.int(0),
+        Problem(
+          source: statement.string(1) ?? "", contentHash: statement.string(2), kind: statement.string(3) ?? "",
+          severity: statement.string(4) ?? "", detail: statement.string(5) ?? "",
+          offset: sqlite3_column_type(statement.handle, 6) == SQLITE_NULL ? nil : statement.int(6)))
+    }
   }
 
   /// Every problem recorded, oldest first.
   package func problems() throws -> [(runID: Int, problem: Problem)] {
-    let statement = try connection.prepare(
-      "SELECT run_id, source, content_hash, kind, severity, detail, byte_offset FROM errors ORDER BY error_id")
-    statement.bind([])
     var result: [(Int, Problem)] = []
-    while try statement.step() {
-      result.append(
-        (
-          statement.int(0),
-          Problem(
-            source: statement.string(1) ?? "", contentHash: statement.string(2), kind: statement.string(3) ?? "",
-            severity: statement.string(4) ?? "", detail: statement.string(5) ?? "",
-            offset: sqlite3_column_type(statement.handle, 6) == SQLITE_NULL ? nil : statement.int(6))
-        ))
-    }
+    try forEachProblem { result.append(($0, $1)) }
     return result
   }
 
   /// Problems of one run.
   package func problems(runID: Int) throws -> [Problem] {
     try problems().filter { $0.runID == runID }.map(\.problem)
+  }
+
+  /// Entries, hours and amount of the store's entries (not rejected), and messages by status.
+  package func totals() throws -> (entries: Int, hours: Double, amount: Double, messagesByStatus: [String: Int]) {
+    let sums = try connection.prepare(
+      "SELECT COUNT(*), COALESCE(ROUND(SUM(hours), 2), 0), COALESCE(ROUND(SUM(amount), 2), 0) FROM entries WHERE status <> 'rejected'")
+    sums.bind([])
+    _ = try sums.step()
+    var byStatus: [String: Int] = [:]
+    let statuses = try connection.prepare("SELECT status, COUNT(*) FROM messages GROUP BY status ORDER BY status")
+    statuses.bind([])
+    while try statuses.step() { byStatus[statuses.string(0) ?? ""] = statuses.int(1) }
+    return (sums.int(0), sums.double(1), sums.double(2), byStatus)
   }
 
   /// A count from a table (for run.json and tests).

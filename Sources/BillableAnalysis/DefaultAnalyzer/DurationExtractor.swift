@@ -277,86 +277,91 @@ package enum DurationExtractor {
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
     if let range = matchClockRange(tokens, at: index) { return range }
-    let word = tokens[index].word
+    if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) { return phrase }
+    return matchQuantity(tokens, at: index)
+  }
 
-    // Phrases built on "hour" without a digit.
-    if let word {
-      let rest = tokens[index...].prefix(8).map { $0.word ?? ($0.number.map { String($0) } ?? "#") }
-      func starts(_ phrase: [String]) -> Bool { rest.starts(with: phrase) }
-      let phrases: [([String], Double)] = [
-        (["an", "hour", "and", "a", "half"], 90), (["one", "hour", "and", "a", "half"], 90),
-        (["a", "hour", "and", "a", "half"], 90), (["an", "hour", "and", "a", "quarter"], 75),
-        (["an", "hour", "and", "fifteen", "minutes"], 75), (["an", "hour", "and", "thirty", "minutes"], 90),
-        (["an", "hour", "and", "forty", "five", "minutes"], 105),
-        (["one", "and", "a", "half", "hours"], 90), (["one", "and", "a", "half", "hour"], 90),
-        (["two", "and", "a", "half", "hours"], 150), (["three", "and", "a", "half", "hours"], 210),
-        (["a", "half", "hour"], 30), (["half", "an", "hour"], 30), (["half", "hour"], 30),
-        (["a", "quarter", "of", "an", "hour"], 15), (["quarter", "of", "an", "hour"], 15), (["a", "quarter", "hour"], 15),
-        (["three", "quarters", "of", "an", "hour"], 45), (["an", "hour"], 60), (["a", "full", "hour"], 60),
-        (["one", "hour"], 60), (["a", "full", "day"], 480), (["an", "entire", "hour"], 60),
-      ]
-      for (phrase, minutes) in phrases where starts(phrase) {
-        // "an hour" after a money amount is a rate ("$300 an hour"); judged later.
-        return Match(range: index..<(index + phrase.count), minutes: minutes)
-      }
-      let vague: [[String]] = [
-        ["a", "couple", "of", "hours"], ["a", "couple", "hours"], ["a", "few", "hours"], ["several", "hours"],
-        ["a", "few", "minutes"], ["a", "couple", "of", "minutes"], ["a", "few", "mins"], ["many", "hours"],
-        ["hours"],
-      ]
-      if word != "hours" {
-        for phrase in vague where starts(phrase) {
-          return Match(range: index..<(index + phrase.count), minutes: nil)
-        }
-      }
+  /// Fixed phrases built on "hour" without a digit.
+  static let phrases: [([String], Double?)] = [
+    (["an", "hour", "and", "a", "half"], 90), (["one", "hour", "and", "a", "half"], 90),
+    (["a", "hour", "and", "a", "half"], 90), (["an", "hour", "and", "a", "quarter"], 75),
+    (["an", "hour", "and", "fifteen", "minutes"], 75), (["an", "hour", "and", "thirty", "minutes"], 90),
+    (["an", "hour", "and", "forty", "five", "minutes"], 105),
+    (["one", "and", "a", "half", "hours"], 90), (["one", "and", "a", "half", "hour"], 90),
+    (["two", "and", "a", "half", "hours"], 150), (["three", "and", "a", "half", "hours"], 210),
+    (["a", "half", "hour"], 30), (["half", "an", "hour"], 30), (["half", "hour"], 30),
+    (["a", "quarter", "of", "an", "hour"], 15), (["quarter", "of", "an", "hour"], 15), (["a", "quarter", "hour"], 15),
+    (["three", "quarters", "of", "an", "hour"], 45), (["an", "hour"], 60), (["a", "full", "hour"], 60),
+    (["one", "hour"], 60), (["a", "full", "day"], 480), (["an", "entire", "hour"], 60),
+    // Vague amounts: found, but with no definite length.
+    (["a", "couple", "of", "hours"], nil), (["a", "couple", "hours"], nil), (["a", "few", "hours"], nil),
+    (["several", "hours"], nil), (["a", "few", "minutes"], nil), (["a", "couple", "of", "minutes"], nil),
+    (["a", "few", "mins"], nil), (["many", "hours"], nil),
+  ]
+
+  private static func matchPhrase(_ tokens: [Token], at index: Int) -> Match? {
+    for (phrase, minutes) in phrases where startsWith(tokens, at: index, phrase) {
+      return Match(range: index..<(index + phrase.count), minutes: minutes)
     }
+    return nil
+  }
 
+  private static func startsWith(_ tokens: [Token], at index: Int, _ phrase: [String]) -> Bool {
+    guard index + phrase.count <= tokens.count else { return false }
+    for (offset, word) in phrase.enumerated() where tokens[index + offset].word != word {
+      return false
+    }
+    return true
+  }
+
+  /// N hours [and] [M minutes], N minutes, h:mm hours, and billing shorthand (".3 for …").
+  private static func matchQuantity(_ tokens: [Token], at index: Int) -> Match? {
     if case .clock(let hour, let minute) = tokens[index].kind, isHourUnit(tokens[safe: index + 1]) {
       return Match(range: index..<(index + 2), minutes: Double(hour * 60 + minute))  // "1:30 hrs"
     }
-    // N hours [and] [M minutes] / N minutes / N.N for (shorthand)
     guard let (value, afterNumber) = quantity(tokens, at: index) else { return nil }
     var j = afterNumber
-    // "48-hour", "2-hour": hyphenated adjective (a deadline or a length of something else).
-    var hyphenated = false
-    if case .symbol("-")? = tokens[safe: j]?.kind, isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1]) {
-      hyphenated = true
+    // "45-minute call": the hyphen joins the number to its unit.
+    if let dash = tokens[safe: j], dash.kind == .symbol("-"), isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1]) {
       j += 1
     }
     if isHourUnit(tokens[safe: j]) {
-      var minutes = value * 60
-      var end = j + 1
-      // "2 hours and 30 minutes", "2h30m", "2 hrs 15 min", "1 hour and a half"
-      var k = end
-      if tokens[safe: k]?.word == "and" { k += 1 }
-      if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
-        minutes += 30
-        end = k + 2
-      } else if let (more, afterMore) = quantity(tokens, at: k), isMinuteUnit(tokens[safe: afterMore]) {
-        minutes += more
-        end = afterMore + 1
-      } else if let (more, afterMore) = quantity(tokens, at: k), tokens[safe: k]?.attached == true,
-        tokens[safe: k]?.number != nil, more < 60, afterMore == k + 1
-      {
-        minutes += more  // "2h30"
-        end = afterMore
-      }
-      var match = Match(range: index..<end, minutes: minutes)
-      if hyphenated { match.isShorthand = false }
-      return match
+      return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
     }
     if isMinuteUnit(tokens[safe: j]) {
       return Match(range: index..<(j + 1), minutes: value)
     }
-    // Billing shorthand: ".3 for review", "0.5 on the call", "(.2)"
+    // Billing shorthand: ".3 for review", "0.5 on the call".
+    let shorthandFollowers: Set<String> = ["for", "on", "re", "reviewing", "drafting", "call", "to"]
     if case .number(let n, true, _) = tokens[index].kind, n > 0, n < 10,
-      let next = tokens[safe: afterNumber]?.word, ["for", "on", "re", "reviewing", "drafting", "call", "to"].contains(next)
+      let next = tokens[safe: afterNumber]?.word, shorthandFollowers.contains(next)
     {
       var match = Match(range: index..<afterNumber, minutes: n * 60)
       match.isShorthand = true
       return match
     }
     return nil
+  }
+
+  /// After "N hours": "and 30 minutes", "30m", "and a half", or a bare "30" stuck to "2h".
+  private static func hoursAndMinutes(_ tokens: [Token], from index: Int, hours: Double, after start: Int) -> Match {
+    var minutes = hours * 60
+    var end = start
+    var k = start
+    if tokens[safe: k]?.word == "and" { k += 1 }
+    if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
+      minutes += 30
+      end = k + 2
+    } else if let (more, afterMore) = quantity(tokens, at: k) {
+      if isMinuteUnit(tokens[safe: afterMore]) {
+        minutes += more
+        end = afterMore + 1
+      } else if let next = tokens[safe: k], next.attached, next.number != nil, more < 60, afterMore == k + 1 {
+        minutes += more  // "2h30"
+        end = afterMore
+      }
+    }
+    return Match(range: index..<end, minutes: minutes)
   }
 
   /// "from 2pm to 4:30pm", "10:00-11:15", "2-4pm", "between 2 and 3:30 pm".

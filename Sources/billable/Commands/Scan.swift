@@ -7,7 +7,7 @@ import BillableReports
 import BillableStore
 import Foundation
 
-extension Store: ScanStore {}
+extension Store: ScanStore, DatasetSource {}
 
 /// `--db F`, shared by the commands that read the store.
 struct StoreOptions: ParsableArguments {
@@ -118,14 +118,9 @@ struct Scan: AsyncParsableCommand {
     let partial = summary.errorMessages > 0 || summary.readFailures > 0
     try store.finishRun(runID, finishedAt: Self.timestamp(finished), status: partial ? "partial" : "done", counts: counts)
 
-    let entries = try store.entries()
-    let messages = try store.allMessages()
-    let problems = try store.problems()
-    var byStatus: [String: Int] = [:]
-    for message in messages { byStatus[message.status, default: 0] += 1 }
+    let totals = try store.totals()
     let seconds = finished.timeIntervalSince(started)
-    let totalHours: Double = (entries.reduce(0.0) { $0 + $1.hours } * 100).rounded() / 100
-    let totalAmount: Double = (entries.reduce(0.0) { $0 + $1.amount } * 100).rounded() / 100
+    let totalHours = totals.hours
     let thisRun: [String: Any] = [
       "messages_read": summary.messagesRead, "bytes_read": summary.bytes, "unique_analysed": summary.unique,
       "duplicates": summary.duplicates, "already_stored": summary.alreadyStored, "new_to_store": summary.newToStore,
@@ -134,8 +129,8 @@ struct Scan: AsyncParsableCommand {
       "read_failures": summary.readFailures, "problems": summary.problems, "batches": summary.batches,
     ]
     let storeTotals: [String: Any] = [
-      "messages": messages.count, "messages_by_status": byStatus, "entries": entries.count, "hours": totalHours,
-      "amount": totalAmount,
+      "messages": totals.messagesByStatus.values.reduce(0, +), "messages_by_status": totals.messagesByStatus,
+      "entries": totals.entries, "hours": totals.hours, "amount": totals.amount,
     ]
     let optionValues: [String: Any] = [
       "batch_size": batchSize, "jobs": options.jobs, "since": since ?? NSNull(), "shard": shard ?? NSNull(),
@@ -152,7 +147,7 @@ struct Scan: AsyncParsableCommand {
     manifest["this_run"] = thisRun
     manifest["store"] = storeTotals
     do {
-      try Dataset.write(Dataset.Input(entries: entries, messages: messages, problems: problems, manifest: manifest), to: out)
+      try Dataset.write(store, manifest: manifest, to: out)
     } catch {
       throw ExitCodeError(message: "\(out): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
     }
@@ -160,8 +155,8 @@ struct Scan: AsyncParsableCommand {
     log.info(
       "scanned \(summary.messagesRead) messages (\(summary.unique) analysed, \(summary.duplicates) duplicates or already stored, "
         + "cache \(summary.cacheHits) hits / \(summary.cacheMisses) misses) in \(String(format: "%.2f", seconds)) s; "
-        + "\(entries.count) entries, \(String(format: "%.2f", totalHours)) h; dataset in \(out)/",
-      fields: ["messages": summary.messagesRead, "entries": entries.count, "cache_hits": summary.cacheHits])
+        + "\(totals.entries) entries, \(String(format: "%.2f", totalHours)) h; dataset in \(out)/",
+      fields: ["messages": summary.messagesRead, "entries": totals.entries, "cache_hits": summary.cacheHits])
     if partial {
       log.warning("\(summary.errorMessages) message(s) could not be parsed and \(summary.readFailures) input(s) could not be read; see \(out)/errors.csv")
       throw ExitCode(3)
