@@ -6,11 +6,12 @@
 import BillableMailbox
 import BillableModel
 import Foundation
+import Glibc
 
 /// Analyses on disk, keyed by content hash and analyzer fingerprint.
 ///
-/// One JSON file per key, sharded by the first two bytes of the key's hash
-/// (`ab/cd/abcd….json`) so no directory grows huge; written to a temporary file and renamed,
+/// One JSON file per key, sharded by the first byte of the key's hash (`ab/abcd….json`, 256
+/// folders: a million entries is about 4,000 files a folder); written to a temporary file and renamed,
 /// so a reader never sees half a file. A file that cannot be decoded is a miss (and is
 /// rewritten by the next store), never an error.
 package final class AnalysisCache: @unchecked Sendable {
@@ -19,6 +20,7 @@ package final class AnalysisCache: @unchecked Sendable {
   private var hits = 0
   private var misses = 0
   private var corrupt = 0
+  private var createdFolders: Set<String> = []
 
   package init(directory: String) {
     self.directory = URL(fileURLWithPath: directory, isDirectory: true)
@@ -27,9 +29,7 @@ package final class AnalysisCache: @unchecked Sendable {
   /// The file for a content hash under a fingerprint.
   package func url(contentHash: String, fingerprint: String) -> URL {
     let key = ContentHasher.sha256Hex(Array((contentHash + "\n" + fingerprint).utf8))
-    let a = String(key.prefix(2))
-    let b = String(key.dropFirst(2).prefix(2))
-    return directory.appendingPathComponent(a).appendingPathComponent(b).appendingPathComponent(key + ".json")
+    return directory.appendingPathComponent(String(key.prefix(2))).appendingPathComponent(key + ".json")
   }
 
   /// The cached analyses, or `nil` (a miss).
@@ -50,22 +50,26 @@ package final class AnalysisCache: @unchecked Sendable {
     return entry.analyses
   }
 
-  /// Stores analyses atomically; a failure to write is not an error for the scan.
+  /// Stores analyses atomically (temporary file, then rename); a failure to write is not an
+  /// error for the scan. Plain POSIX calls: this runs once per analysed message.
   package func store(_ analyses: [MessageAnalysis], contentHash: String, fingerprint: String) {
     let url = url(contentHash: contentHash, fingerprint: fingerprint)
     let entry = CacheEntry(contentHash: contentHash, fingerprint: fingerprint, analyses: analyses)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     guard let data = try? encoder.encode(entry) else { return }
-    let folder = url.deletingLastPathComponent()
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-      try data.write(to: temporary)
-      if rename(temporary.path, url.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
+    let folder = url.deletingLastPathComponent().path
+    let known = lock.withLock { createdFolders.contains(folder) }
+    if !known {
+      try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      lock.withLock { _ = createdFolders.insert(folder) }
     }
+    let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return }
+    let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    if written != data.count || rename(temporary, url.path) != 0 { unlink(temporary) }
   }
 
   private func count(hit: Bool) {

@@ -125,6 +125,7 @@ enum Migrations {
       CREATE INDEX entries_by_client_matter_date ON entries(client, matter, work_date);
       CREATE INDEX messages_by_status ON messages(status);
       CREATE INDEX errors_by_run ON errors(run_id);
+      CREATE INDEX entry_sources_by_message ON entry_sources(content_hash);
       """
     )
   ]

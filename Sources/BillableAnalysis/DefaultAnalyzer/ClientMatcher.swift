@@ -22,17 +22,17 @@ package enum ClientMatcher {
     subject: String, text: String, from: [String], to: [String], cc: [String], direction: Direction,
     configuration: Configuration
   ) -> Result {
-    let haystack = (subject + "\n" + text).lowercased()
+    let haystack = Array((subject + "\n" + text).lowercased().utf8)
     // 1. A matter id, as a whole token.
-    for matter in configuration.matters where containsToken(haystack, matter.id.lowercased()) {
+    for matter in configuration.matters where containsToken(haystack, Array(matter.id.lowercased().utf8)) {
       return Result(
         client: matter.client, matter: matter.id, rule: "matter-id",
-        evidence: "matter id '\(matter.id)' appears in the \(subject.lowercased().contains(matter.id.lowercased()) ? "subject" : "text")")
+        evidence: "matter id '\(matter.id)' appears in the \(containsToken(subject.lowercased(), matter.id.lowercased()) ? "subject" : "text")")
     }
     // 2. Matter keywords: the matter with the most distinct keyword hits (config order breaks ties).
     var best: (matter: Configuration.Matter, hits: [String])? = nil
     for matter in configuration.matters {
-      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, $0.lowercased()) }
+      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, Array($0.lowercased().utf8)) }
       if !hits.isEmpty, hits.count > (best?.hits.count ?? 0) { best = (matter, hits) }
     }
     if let best {
@@ -84,15 +84,50 @@ package enum ClientMatcher {
     return host == domain || host.hasSuffix("." + domain)
   }
 
-  /// `needle` in `haystack` with no letter or digit right before or after it.
+  /// `needle` in `haystack` with no ASCII letter or digit right before or after it. Both are
+  /// lowercased first; the search runs over UTF-8 bytes (this runs for every matter keyword of
+  /// every message, so it must not go through Foundation's string search).
   static func containsToken(_ haystack: String, _ needle: String) -> Bool {
-    guard !needle.isEmpty else { return false }
-    var searchStart = haystack.startIndex
-    while let range = haystack.range(of: needle, range: searchStart..<haystack.endIndex) {
-      let before = range.lowerBound > haystack.startIndex ? haystack[haystack.index(before: range.lowerBound)] : " "
-      let after = range.upperBound < haystack.endIndex ? haystack[range.upperBound] : " "
-      if !(before.isLetter || before.isNumber) && !(after.isLetter || after.isNumber) { return true }
-      searchStart = haystack.index(after: range.lowerBound)
+    containsToken(Array(haystack.utf8), Array(needle.utf8))
+  }
+
+  /// Plain substring search over bytes.
+  static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+    var index = 0
+    let last = haystack.count - needle.count
+    while index <= last {
+      if haystack[index] == first {
+        var offset = 1
+        while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
+        if offset == needle.count { return true }
+      }
+      index += 1
+    }
+    return false
+  }
+
+  static func containsToken(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first, needle.count <= haystack.count else { return false }
+    func isWordByte(_ byte: UInt8) -> Bool {
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+    }
+    var index = 0
+    let last = haystack.count - needle.count
+    while index <= last {
+      if haystack[index] == first {
+        var matched = true
+        for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+          matched = false
+          break
+        }
+        if matched {
+          let before = index > 0 ? haystack[index - 1] : 0x20
+          let after = index + needle.count < haystack.count ? haystack[index + needle.count] : 0x20
+          if !isWordByte(before) && !isWordByte(after) { return true }
+        }
+      }
+      index += 1
     }
     return false
   }

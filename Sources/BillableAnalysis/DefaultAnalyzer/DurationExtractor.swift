@@ -29,7 +29,9 @@ package enum DurationExtractor {
   package static func extract(from text: String) -> (found: [Found], candidates: [DurationCandidate]) {
     var found: [Found] = []
     var candidates: [DurationCandidate] = []
+    guard mayHoldDuration(Array(text.utf8)) else { return (found, candidates) }
     for (sentence, inDisclaimer) in sentencesWithContext(text) {
+      guard mayHoldDuration(Array(sentence.utf8)) else { continue }
       let tokens = tokenize(sentence)
       var index = 0
       while index < tokens.count {
@@ -60,15 +62,44 @@ package enum DurationExtractor {
 
   // MARK: - Sentences and tokens
 
+  /// A cheap byte test before any tokenizing: every duration has a digit or one of the words
+  /// hour, half, quarter or min(ute). Most sentences of most mail have neither.
+  static func mayHoldDuration(_ bytes: [UInt8]) -> Bool {
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      if byte >= 0x30 && byte <= 0x39 { return true }
+      let lower = byte | 0x20
+      if lower == 0x68 || lower == 0x6D || lower == 0x71 {  // h, m, q
+        if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
+          || hasWord(bytes, at: index, "quarter")
+        {
+          return true
+        }
+      }
+      index += 1
+    }
+    return false
+  }
+
+  private static func hasWord(_ bytes: [UInt8], at index: Int, _ word: StaticString) -> Bool {
+    let count = word.utf8CodeUnitCount
+    guard index + count <= bytes.count else { return false }
+    let p = word.utf8Start
+    for offset in 0..<count where bytes[index + offset] | 0x20 != p[offset] { return false }
+    return true
+  }
+
   /// Sentences: split at line breaks and at `.`, `!`, `?` followed by a space (a decimal
   /// point or ".3" is not an end).
   /// Sentences, each with whether its paragraph reads as a legal disclaimer.
   static func sentencesWithContext(_ text: String) -> [(String, Bool)] {
     var result: [(String, Bool)] = []
     for line in logicalLines(text) {
-      let lower = line.lowercased()
-      let isDisclaimer = ["confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error"]
-        .filter { lower.contains($0) }.count >= 2
+      let lower = Array(line.lowercased().utf8)
+      let markers = ["confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error"]
+      let isDisclaimer = markers.filter { ClientMatcher.contains(lower, Array($0.utf8)) }.count >= 2
       for sentence in sentences(line) { result.append((sentence, isDisclaimer)) }
     }
     return result
@@ -77,34 +108,54 @@ package enum DurationExtractor {
   static func sentences(_ text: String) -> [String] {
     var result: [String] = []
     for line in logicalLines(text) {
-      var current = ""
-      let characters = Array(line)
+      // Over UTF-8 bytes: every separator is ASCII, and Characters cost a grapheme break each.
+      let bytes = Array(line.utf8)
+      var start = 0
       var index = 0
-      while index < characters.count {
-        let character = characters[index]
-        current.append(character)
-        if character == "." || character == "!" || character == "?" || character == ";" {
-          let next = index + 1 < characters.count ? characters[index + 1] : " "
-          let previous = index > 0 ? characters[index - 1] : " "
-          // Keep "Mr." "e.g." and decimals together; end at ". " after a word of 3+ letters or a digit.
-          if next == " " && !(character == "." && isAbbreviation(current)) && !(previous == " " && character == ".") {
-            if !current.trimmingSpacesAndPunctuation.isEmpty { result.append(current) }
-            current = ""
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B {  // . ! ? ;
+          let atEnd = index + 1 == bytes.count || bytes[index + 1] == 0x20
+          let previous = index > 0 ? bytes[index - 1] : 0x20
+          // Keep "Mr." "e.g." and ".3 for review" together.
+          if atEnd && !(byte == 0x2E && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index))) {
+            appendSentence(bytes[start...index], to: &result)
+            start = index + 1
           }
         }
         index += 1
       }
-      if !current.trimmingSpacesAndPunctuation.isEmpty { result.append(current) }
+      if start < bytes.count { appendSentence(bytes[start...], to: &result) }
     }
     return result
+  }
+
+  private static func appendSentence(_ bytes: ArraySlice<UInt8>, to result: inout [String]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    if !text.trimmingSpacesAndPunctuation.isEmpty { result.append(text) }
+  }
+
+  private static let abbreviations: [[UInt8]] = [
+    "mr", "mrs", "ms", "dr", "e.g", "i.e", "approx", "est", "vs", "no", "inc", "corp", "ltd", "co",
+  ].map { Array($0.utf8) }
+
+  /// Whether the word ending at the `.` at `end` is a common abbreviation.
+  private static func isAbbreviation(_ bytes: [UInt8], from start: Int, to end: Int) -> Bool {
+    var wordStart = end
+    while wordStart > start, bytes[wordStart - 1] != 0x20 { wordStart -= 1 }
+    let word = bytes[wordStart..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    return abbreviations.contains { $0 == word }
   }
 
   /// Lines joined where a paragraph was merely wrapped: a line break ends a sentence only at
   /// a blank line, after sentence punctuation or a short line ("Kind regards,"), or before a
   /// list item ("- 0.3 call with client").
   static func logicalLines(_ text: String) -> [String] {
-    let raw = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      String($0).trimmingCharacters(in: .whitespaces)
+    let raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      var trimmed = line[...]
+      while let first = trimmed.first, first == " " || first == "\t" || first == "\r" { trimmed = trimmed.dropFirst() }
+      while let last = trimmed.last, last == " " || last == "\t" || last == "\r" { trimmed = trimmed.dropLast() }
+      return String(trimmed)
     }
     var result: [String] = []
     var current = ""
@@ -130,12 +181,6 @@ package enum DurationExtractor {
     }
     if !current.isEmpty { result.append(current) }
     return result
-  }
-
-  private static func isAbbreviation(_ text: String) -> Bool {
-    let word = text.split(separator: " ").last.map(String.init)?.lowercased() ?? ""
-    return ["mr.", "mrs.", "ms.", "dr.", "e.g.", "i.e.", "approx.", "est.", "vs.", "no.", "inc.", "corp.", "ltd.", "co."]
-      .contains(word)
   }
 
   enum Kind: Equatable {
@@ -164,7 +209,9 @@ package enum DurationExtractor {
   }
 
   static func tokenize(_ sentence: String) -> [Token] {
-    let characters = Array(sentence)
+    // Unicode scalars, not Characters: grapheme breaking per character cost more than the
+    // rest of the analysis, and every token boundary here is a scalar boundary.
+    let characters = Array(sentence.unicodeScalars)
     var tokens: [Token] = []
     var index = 0
     var previousEnd = -1
@@ -174,7 +221,7 @@ package enum DurationExtractor {
     }
     while index < characters.count {
       let character = characters[index]
-      if character.isWhitespace {
+      if character.properties.isWhitespace {
         index += 1
         continue
       }
@@ -184,14 +231,14 @@ package enum DurationExtractor {
         let start = index
         var digits = ""
         while index < characters.count, characters[index].isASCIIDigit {
-          digits.append(characters[index])
+          digits.unicodeScalars.append(characters[index])
           index += 1
         }
         // Clock time h:mm
         if index + 2 < characters.count, characters[index] == ":", characters[index + 1].isASCIIDigit,
           characters[index + 2].isASCIIDigit, let hour = Int(digits), !digits.isEmpty
         {
-          let minute = Int(String(characters[(index + 1)...(index + 2)])) ?? 0
+          let minute = Int(String(String.UnicodeScalarView(characters[(index + 1)...(index + 2)]))) ?? 0
           index += 3
           add(.clock(hour: hour, minute: minute), start, index)
           continue
@@ -202,7 +249,7 @@ package enum DurationExtractor {
           digits.append(".")
           index += 1
           while index < characters.count, characters[index].isASCIIDigit {
-            digits.append(characters[index])
+            digits.unicodeScalars.append(characters[index])
             index += 1
           }
         }
@@ -210,29 +257,29 @@ package enum DurationExtractor {
         add(.number(Double(digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
         continue
       }
-      if character.isLetter || character == "'" || character == "\u{2019}" {
+      if character.properties.isAlphabetic || character == "'" || character == "\u{2019}" {
         let start = index
         var word = ""
         while index < characters.count,
-          characters[index].isLetter || characters[index] == "'" || characters[index] == "\u{2019}"
+          characters[index].properties.isAlphabetic || characters[index] == "'" || characters[index] == "\u{2019}"
         {
-          word.append(characters[index] == "\u{2019}" ? "'" : characters[index])
+          word.unicodeScalars.append(characters[index] == "\u{2019}" ? "'" : characters[index])
           index += 1
         }
         while word.hasSuffix("'") { word.removeLast() }  // "24 hours' notice"
         add(.word(word.lowercased()), start, index)
         continue
       }
-      add(.symbol(character), index, index + 1)
+      add(.symbol(Character(character)), index, index + 1)
       index += 1
     }
     return tokens
   }
 
   private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: String) -> String {
-    let characters = Array(sentence)
+    let characters = Array(sentence.unicodeScalars)
     guard let first = tokens[safe: range.lowerBound], let last = tokens[safe: range.upperBound - 1] else { return "" }
-    return String(characters[first.start..<last.end])
+    return String(String.UnicodeScalarView(characters[first.start..<last.end]))
   }
 
   // MARK: - Durations
@@ -586,7 +633,7 @@ package enum DurationExtractor {
   /// "I spent 2.5 hours reviewing the SPA", "call with Jo re closing" from ".3 for call with Jo
   /// re closing".
   static func taskPhrase(_ tokens: [Token], excluding range: Range<Int>, in sentence: String) -> String {
-    let characters = Array(sentence)
+    let characters = Array(sentence.unicodeScalars)
     let fillers: Set<String> = [
       "i", "we", "spent", "spend", "about", "around", "roughly", "approximately", "approx", "over", "just", "another",
       "on", "for", "in", "total", "today", "yesterday", "this", "morning", "afternoon", "evening", "have", "has",
@@ -621,7 +668,7 @@ package enum DurationExtractor {
       let trailing: Set<String> = ["today", "yesterday", "tonight", "so", "far", "this", "morning", "afternoon", "evening", "earlier", "on", "for", "and", "with", "the", "a", "an", "to", "of"]
       while end > first, let word = slice[end - 1].word, trailing.contains(word) { end -= 1 }
       guard end > first else { return "" }
-      return String(characters[slice[first].start..<slice[end - 1].end])
+      return String(String.UnicodeScalarView(characters[slice[first].start..<slice[end - 1].end]))
     }
     let following = phrase(tokens[range.upperBound...])
     if !following.isEmpty { return following }
@@ -632,6 +679,10 @@ package enum DurationExtractor {
     }
     return phrase(tokens[start..<range.lowerBound])
   }
+}
+
+extension Unicode.Scalar {
+  var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
 }
 
 extension Character {
