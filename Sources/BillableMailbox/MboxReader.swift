@@ -27,7 +27,7 @@ package final class MboxReader {
   private var atEOF = false
   private var index = 0
   private var begun = false
-  private static let chunk = 1 << 20
+  private static let chunk = 256 << 10
   /// Content-Length framing is only trusted up to this size, so a lying header cannot make the
   /// reader hold a huge buffer.
   private static let maxFramedLength = 256 << 20

@@ -57,7 +57,7 @@ final class StreamingFile {
   private var buffer = Data()
 
   init(_ url: URL) throws {
-    FileManager.default.createFile(atPath: url.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     handle = try FileHandle(forWritingTo: url)
     buffer.reserveCapacity(1 << 16)
   }

@@ -38,8 +38,11 @@ struct Parse: AsyncParsableCommand {
     let workers = max(1, jobs ?? ProcessInfoLite.activeProcessorCount)
     var totals = Totals()
     var batch: [RawMessage] = []
+    var batchBytes = 0
     // Messages are read in order on this thread and parsed a batch at a time on all cores;
-    // results are written in input order, so the output does not depend on --jobs.
+    // results are written in input order, so the output does not depend on --jobs. A batch
+    // is cut at 32 messages per worker or 2 MB, whichever comes first, so a mailbox of large
+    // attachments does not hold more in memory than one of short notes.
     func flush() throws {
       guard !batch.isEmpty else { return }
       for result in ParseReport.process(batch, mode: mode, workers: workers) {
@@ -47,6 +50,7 @@ struct Parse: AsyncParsableCommand {
         if !result.rendered.isEmpty { try output.write(result.rendered) }
       }
       batch.removeAll(keepingCapacity: true)
+      batchBytes = 0
     }
     while let event = reader.next() {
       switch event {
@@ -56,8 +60,9 @@ struct Parse: AsyncParsableCommand {
         try output.flush()
         StandardError.write("billable: \(error)")
       case .message(let raw):
+        batchBytes += raw.bytes.count
         batch.append(raw)
-        if batch.count >= 32 * workers { try flush() }
+        if batch.count >= 32 * workers || batchBytes >= 2 << 20 { try flush() }
       }
     }
     try flush()
