@@ -11,8 +11,11 @@ package protocol ScanStore: AnyObject {
   func storedFingerprint(contentHash: String) throws -> String?
   /// One batch, one transaction; returns how many messages were new.
   @discardableResult func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int
-  /// Sources found again for messages already stored and analysed.
-  func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws
+  /// Sources found again for messages already stored and analysed; returns how many are new.
+  @discardableResult func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws -> Int
+  /// The store's bookkeeping values (the digest of the last settlement).
+  func meta(_ key: String) throws -> String?
+  func setMeta(_ key: String, _ value: String) throws
   func record(_ problems: [Problem], runID: Int) throws
   /// Unsettled entries of one basis, in settling order (see `Settlement`).
   func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws
@@ -57,6 +60,8 @@ package struct ScanSummary: Sendable {
   package var bytes = 0
   package var batches = 0
   package var entries = 0
+  package var newSources = 0
+  package var settled = false
   package init() {}
 }
 
@@ -144,7 +149,15 @@ package final class Scanner {
       }
     }
     try await flush()
-    summary.entries = try Settlement.settle(store, configuration: configuration)
+    // Settling rewrites every draft entry; when this run changed no message, no source and
+    // nothing that prices entries, the stored entries are already the answer.
+    let digest = stableDigest(ConfigRenderer.render(configuration) + "\n" + fingerprint)
+    let settledBefore = try store.meta("settled")
+    if summary.unique > 0 || summary.newSources > 0 || settledBefore != digest {
+      summary.entries = try Settlement.settle(store, configuration: configuration)
+      try store.setMeta("settled", digest)
+      summary.settled = true
+    }
     return summary
   }
 
@@ -175,7 +188,7 @@ package final class Scanner {
       work.append(Work(index: index, raw: raw))
     }
     summary.duplicates += batch.count - work.count
-    if !known.isEmpty { try store.addSources(known, runID: runID) }
+    if !known.isEmpty { summary.newSources += try store.addSources(known, runID: runID) }
     guard !work.isEmpty else { return }
 
     let analyzer = self.analyzer
@@ -218,6 +231,7 @@ package final class Scanner {
     }
     summary.unique += records.count
     summary.newToStore += try store.save(records, runID: runID, fingerprint: fingerprint)
+    summary.newSources += records.count
   }
 
   /// Parse, then cache or analyzer, for one message (runs in a child task).

@@ -77,6 +77,10 @@ enum Migrations {
         PRIMARY KEY (content_hash, timekeeper, position)
       );
       CREATE INDEX drafts_by_basis ON drafts(basis);
+      CREATE TABLE meta (
+        key           TEXT PRIMARY KEY,
+        value         TEXT NOT NULL
+      );
       CREATE TABLE entries (
         entry_id       TEXT PRIMARY KEY,
         status         TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'edited', 'rejected')),

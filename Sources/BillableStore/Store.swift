@@ -181,10 +181,27 @@ package final class Store {
     return try known.step() ? known.string(0) : nil
   }
 
-  /// Adds sources to messages already stored (found again in another file or a later run).
-  package func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws {
-    guard !sources.isEmpty else { return }
-    try connection.transaction {
+  /// A value of the store's own bookkeeping (the digest of the last settlement).
+  package func meta(_ key: String) throws -> String? {
+    let statement = try connection.prepare("SELECT value FROM meta WHERE key = ?1")
+    statement.bind([key])
+    return try statement.step() ? statement.string(0) : nil
+  }
+
+  package func setMeta(_ key: String, _ value: String) throws {
+    try connection.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run([key, value])
+  }
+
+  /// Adds sources to messages already stored (found again in another file or a later run);
+  /// returns how many were not known before.
+  @discardableResult
+  package func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws -> Int {
+    guard !sources.isEmpty else { return 0 }
+    return try connection.transaction {
+      let known = try connection.prepare(
+        "SELECT 1 FROM message_sources WHERE content_hash = ?1 AND path = ?2 AND position = ?3")
+      var new = 0
       let upsert = try connection.prepare(
         """
         INSERT INTO message_sources (content_hash, path, format, position, byte_offset)
@@ -193,9 +210,12 @@ package final class Store {
         """)
       let touch = try connection.prepare("UPDATE messages SET last_run_id = ?2 WHERE content_hash = ?1")
       for (hash, source) in sources {
+        known.bind([hash, source.path, Self.position(of: source)])
+        if try !known.step() { new += 1 }
         try upsert.run([hash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset)])
         try touch.run([hash, runID])
       }
+      return new
     }
   }
 

@@ -74,6 +74,21 @@ struct ScanTests {
     #expect((run?["this_run"] as? [String: Any])?["unique_analysed"] as? Int == 0)
   }
 
+  @Test("a rate change on the same store re-prices without re-analysing")
+  func repriceOnSameStore() throws {
+    let scratch = try Scratch()
+    #expect(try scan(scratch).status == 0)
+    #expect(try !entriesFile(scratch).contains(",400.00,"))
+    let config = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(of: "rate = 350.0", with: "rate = 400.0")
+    try config.write(toFile: scratch.path("rate.toml"), atomically: true, encoding: .utf8)
+    let result = try runBillable(
+      ["scan", "--config", scratch.path("rate.toml"), "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--quiet"]
+        + Self.sample)
+    #expect(result.status == 0)
+    #expect(try entriesFile(scratch).contains(",400.00,"))
+    #expect(try readRun(scratch)["unique_analysed"] as? Int == 0)
+  }
+
   @Test("different --jobs and --batch-size give the same bytes")
   func determinism() throws {
     let a = try Scratch()

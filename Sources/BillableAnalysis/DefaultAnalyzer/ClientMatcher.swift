@@ -22,9 +22,9 @@ package enum ClientMatcher {
     subject: String, text: String, from: [String], to: [String], cc: [String], direction: Direction,
     configuration: Configuration
   ) -> Result {
-    let haystack = Array((subject + "\n" + text).lowercased().utf8)
+    let haystack = asciiLowercased(subject + "\n" + text)
     // 1. A matter id, as a whole token.
-    for matter in configuration.matters where containsToken(haystack, Array(matter.id.lowercased().utf8)) {
+    for matter in configuration.matters where containsToken(haystack, asciiLowercased(matter.id)) {
       return Result(
         client: matter.client, matter: matter.id, rule: "matter-id",
         evidence: "matter id '\(matter.id)' appears in the \(containsToken(subject.lowercased(), matter.id.lowercased()) ? "subject" : "text")")
@@ -32,7 +32,7 @@ package enum ClientMatcher {
     // 2. Matter keywords: the matter with the most distinct keyword hits (config order breaks ties).
     var best: (matter: Configuration.Matter, hits: [String])? = nil
     for matter in configuration.matters {
-      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, Array($0.lowercased().utf8)) }
+      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, asciiLowercased($0)) }
       if !hits.isEmpty, hits.count > (best?.hits.count ?? 0) { best = (matter, hits) }
     }
     if let best {
@@ -89,6 +89,13 @@ package enum ClientMatcher {
   /// every message, so it must not go through Foundation's string search).
   static func containsToken(_ haystack: String, _ needle: String) -> Bool {
     containsToken(Array(haystack.utf8), Array(needle.utf8))
+  }
+
+  /// UTF-8 bytes with ASCII letters lowercased (Unicode lowercasing of a whole body is costly,
+  /// and ids and keywords are matched case-insensitively in ASCII; other letters must match as
+  /// written).
+  static func asciiLowercased(_ text: String) -> [UInt8] {
+    text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
   }
 
   /// Plain substring search over bytes.

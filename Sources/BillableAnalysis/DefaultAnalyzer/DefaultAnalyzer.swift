@@ -18,9 +18,19 @@ package struct DefaultAnalyzer: Analyzer {
 
   package let configuration: Configuration
   package let fingerprint: AnalyzerFingerprint
+  /// Each timekeeper's calendar in their zone, made once: creating a Calendar and TimeZone per
+  /// message cost more than reading the message.
+  private let calendars: [String: Calendar]
 
   package init(configuration: Configuration) {
     self.configuration = configuration
+    var calendars: [String: Calendar] = [:]
+    for timekeeper in configuration.timekeepers {
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = TimeZone(identifier: timekeeper.timezone) ?? TimeZone(identifier: "UTC") ?? .current
+      calendars[timekeeper.id] = calendar
+    }
+    self.calendars = calendars
     self.fingerprint = AnalyzerFingerprint(
       name: Self.name, version: Self.version, configurationDigest: stableDigest(Self.analysisRelevant(configuration)))
   }
@@ -111,7 +121,8 @@ package struct DefaultAnalyzer: Analyzer {
     }
 
     let newText = body.pieces.newText
-    let zone = TimeZone(identifier: timekeeper.timezone) ?? TimeZone(identifier: "UTC") ?? .current
+    let calendar = calendars[timekeeper.id] ?? Calendar(identifier: .gregorian)
+    let zone = calendar.timeZone
     let participants = (message.from + message.to + message.cc + message.bcc).map { $0.address.lowercased() }
     let firm = configuration.effectiveFirmDomains
     let external = participants.filter { address in !firm.contains { ClientMatcher.domainMatches(address, $0) } }
@@ -152,7 +163,7 @@ package struct DefaultAnalyzer: Analyzer {
 
     let topic = Narrative.topic(message.subject)
     let reTopic = topic.isEmpty ? "" : " re: \(topic)"
-    let workDate = message.date.map { Self.day(Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)), in: zone) } ?? ""
+    let workDate = message.date.map { Self.day(Date(timeIntervalSince1970: TimeInterval($0.secondsSinceEpoch)), calendar: calendar) } ?? ""
     if workDate.isEmpty { evidence.append("no readable Date header: work date unknown") }
     let counterparty = counterpartyActivity(message: message, direction: direction, firm: firm, client: match.client)
     var entries: [DraftEntry] = []
@@ -220,7 +231,7 @@ package struct DefaultAnalyzer: Analyzer {
         }
         continue
       }
-      let day = Self.day(start, in: zone)
+      let day = Self.day(start, calendar: calendar)
       let title = event.summary.isEmpty ? topic : event.summary
       entries.append(
         DraftEntry(
@@ -308,14 +319,16 @@ package struct DefaultAnalyzer: Analyzer {
     return name
   }
 
-  /// Words: runs of letters or digits.
+  /// Words: runs of letters or digits. Over UTF-8 bytes, with any non-ASCII byte counted as
+  /// part of a word (accented and non-Latin words count once, which is all a reading-time
+  /// estimate needs).
   package static func wordCount(_ text: String) -> Int {
     var count = 0
     var inWord = false
-    for scalar in text.unicodeScalars {
-      let isWordCharacter = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-      if isWordCharacter && !inWord { count += 1 }
-      inWord = isWordCharacter
+    for byte in text.utf8 {
+      let isWordByte = byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+      if isWordByte && !inWord { count += 1 }
+      inWord = isWordByte
     }
     return count
   }
@@ -324,7 +337,13 @@ package struct DefaultAnalyzer: Analyzer {
   package static func day(_ date: Date, in zone: TimeZone) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone
+    return day(date, calendar: calendar)
+  }
+
+  /// `YYYY-MM-DD` of `date` in the calendar's zone.
+  package static func day(_ date: Date, calendar: Calendar) -> String {
     let parts = calendar.dateComponents([.year, .month, .day], from: date)
-    return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+    return "\(parts.year ?? 0)-\(two(parts.month ?? 0))-\(two(parts.day ?? 0))"
   }
 }

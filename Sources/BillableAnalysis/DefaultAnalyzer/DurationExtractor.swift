@@ -97,7 +97,7 @@ package enum DurationExtractor {
   static func sentencesWithContext(_ text: String) -> [(String, Bool)] {
     var result: [(String, Bool)] = []
     for line in logicalLines(text) {
-      let lower = Array(line.lowercased().utf8)
+      let lower = ClientMatcher.asciiLowercased(line)
       let markers = ["confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error"]
       let isDisclaimer = markers.filter { ClientMatcher.contains(lower, Array($0.utf8)) }.count >= 2
       for sentence in sentences(line) { result.append((sentence, isDisclaimer)) }
@@ -151,35 +151,50 @@ package enum DurationExtractor {
   /// a blank line, after sentence punctuation or a short line ("Kind regards,"), or before a
   /// list item ("- 0.3 call with client").
   static func logicalLines(_ text: String) -> [String] {
-    let raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-      var trimmed = line[...]
-      while let first = trimmed.first, first == " " || first == "\t" || first == "\r" { trimmed = trimmed.dropFirst() }
-      while let last = trimmed.last, last == " " || last == "\t" || last == "\r" { trimmed = trimmed.dropLast() }
-      return String(trimmed)
-    }
     var result: [String] = []
-    var current = ""
-    for line in raw {
+    var current: [UInt8] = []
+    func finish() {
+      if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
+      current.removeAll(keepingCapacity: true)
+    }
+    // Over UTF-8 bytes: every test below is on ASCII.
+    var lines: [ArraySlice<UInt8>] = []
+    let bytes = Array(text.utf8)
+    var start = 0
+    for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
+      var lo = start
+      var hi = index
+      while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 || bytes[lo] == 0x0D { lo += 1 }
+      while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 || bytes[hi - 1] == 0x0D { hi -= 1 }
+      lines.append(bytes[lo..<hi])
+      start = index + 1
+    }
+    for line in lines {
       if line.isEmpty {
-        if !current.isEmpty { result.append(current) }
-        current = ""
+        finish()
         continue
       }
       if current.isEmpty {
-        current = line
+        current.append(contentsOf: line)
         continue
       }
-      let startsItem = line.first.map { "-*•>".contains($0) } ?? false
-        || (line.first?.isNumber == true && line.dropFirst().prefix(2).contains { $0 == "." || $0 == ")" } && !line.contains(":"))
-      let endsSentence = current.last.map { ".!?:;".contains($0) } ?? false
-      if startsItem || endsSentence || current.count <= 40 {
-        result.append(current)
-        current = line
+      let first = line[line.startIndex]
+      let second = line.dropFirst().prefix(2)
+      let startsItem = first == 0x2D || first == 0x2A || first == 0x3E || line.starts(with: [0xE2, 0x80, 0xA2])  // - * > •
+        || (first >= 0x30 && first <= 0x39 && second.contains { $0 == 0x2E || $0 == 0x29 } && !line.contains(0x3A))
+      let last = current[current.count - 1]
+      let endsSentence = last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A || last == 0x3B
+      // A short line ("Kind regards,") ends its own sentence; count characters, not bytes.
+      let isShort = current.lazy.filter { $0 & 0xC0 != 0x80 }.count <= 40
+      if startsItem || endsSentence || isShort {
+        finish()
+        current.append(contentsOf: line)
       } else {
-        current += " " + line
+        current.append(0x20)
+        current.append(contentsOf: line)
       }
     }
-    if !current.isEmpty { result.append(current) }
+    finish()
     return result
   }
 
