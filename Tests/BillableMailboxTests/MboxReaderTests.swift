@@ -145,7 +145,8 @@ struct MaildirReaderTests {
   func maildir() {
     let messages = readAll([Fixtures.url("maildir/basic").path])
     #expect(messages.count == 4)
-    #expect(!messages.contains { $0.source.path.contains("/tmp/") })
+    #expect(!messages.contains { $0.source.path.contains("/basic/tmp/") })
+    #expect(FileManager.default.fileExists(atPath: Fixtures.url("maildir/basic/tmp").path))
     let seen = messages.first { $0.source.path.hasSuffix(":2,RS") }
     #expect(seen?.source.maildirFlags == "RS")
     #expect(seen?.source.maildirKey == "1700000001.M2P1.host")
