@@ -49,13 +49,14 @@ VENV := .venv
 
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check duckdb
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check duckdb mcp
 	touch $@
 
 test: deps $(VENV)/.ready
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory corpus
+	$(VENV)/bin/python Tests/MCP/check_mcp.py $(DEBUG_BIN) .
 	$(VENV)/bin/python Tests/Dataset/check_dataset.py $(DEBUG_BIN) $(SAMPLE)/billable.toml \
 	  $(SAMPLE)/mbox $(SAMPLE)/maildir $(SAMPLE)/eml
 

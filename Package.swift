@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
   ],
   targets: [
     // System libraries. Each is found through pkg-config and installed by the Makefile.
@@ -37,6 +38,7 @@ let package = Package(
         "BillableModel", "BillableMIME", "BillableMailbox", "BillableConfig", "BillableAnalysis",
         "BillableStore", "BillablePipeline", "BillableReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "MCP", package: "swift-sdk"),
       ]),
     .target(name: "BillableTestSupport", dependencies: ["BillableModel"]),
 

@@ -61,7 +61,7 @@ struct CLITests {
     "help text, word for word",
     arguments: [
       ["--help"], ["parse", "--help"], ["scan", "--help"], ["analyze", "--help"], ["summary", "--help"],
-      ["export", "--help"], ["config", "--help"], ["cache", "--help"],
+      ["export", "--help"], ["config", "--help"], ["cache", "--help"], ["mcp", "--help"],
     ])
   func help(_ arguments: [String]) throws {
     let result = try runBillable(arguments)
@@ -70,6 +70,39 @@ struct CLITests {
     if let difference = Golden.check(result.stdout, against: "e2e/help/\(name).txt") {
       Issue.record(Comment(rawValue: difference))
     }
+  }
+}
+
+/// `billable config` from outside: init, set (comments kept), get, validate, and errors.
+@Suite("billable config")
+struct ConfigCommandTests {
+  @Test("init, set, get and validate")
+  func roundTrip() throws {
+    let scratch = try Scratch()
+    let file = scratch.path("billable.toml")
+    #expect(try runBillable(["config", "init", "--config", file]).status == 0)
+    #expect(try runBillable(["config", "init", "--config", file]).status == 2)  // never overwrites silently
+    let set = try runBillable(["config", "set", "--config", file, "billing.increment_minutes", "15"])
+    #expect(set.status == 0, "\(set.stderr)")
+    let text = try scratch.read("billable.toml")
+    #expect(text.contains("increment_minutes = 15  # bill in tenths of an hour"))
+    #expect(text.contains("# billable.toml: who bills"))
+    #expect(try runBillable(["config", "get", "--config", file, "billing.increment_minutes"]).stdout == "15\n")
+    #expect(try runBillable(["config", "get", "--config", file, "billing.read_words_per_minute"]).stdout == "240\n")
+    let validate = try runBillable(["config", "validate", "--config", file])
+    #expect(validate.status == 0)
+    #expect(validate.stdout.contains("ok (1 timekeeper(s), 1 client(s), 1 matter(s))"))
+    let bad = try runBillable(["config", "set", "--config", file, "billing.rounding", "down"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("key 'billing.rounding': expected \"up\" or \"nearest\", found \"down\""))
+    #expect(try scratch.read("billable.toml") == text)  // nothing written
+  }
+
+  @Test("a bad file names the file, line and key and exits 2")
+  func badFile() throws {
+    let result = try runBillable(["config", "validate", "--config", "fixtures/config/invalid/wrong-type-int.toml"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("fixtures/config/invalid/wrong-type-int.toml:10: key 'billing.increment_minutes'"))
   }
 }
 

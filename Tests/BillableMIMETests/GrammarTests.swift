@@ -181,6 +181,11 @@ struct GrammarTests {
     #expect(FormatFlowed.decode(" >stuffed", deleteSpace: false) == ">stuffed")
   }
 
+  @Test("a > inside a quoted attribute does not end the tag")
+  func quotedAttribute() {
+    #expect(HTMLText.strippedText(Array("<input value=\"a>b\">text".utf8)) == Array(" text".utf8))
+  }
+
   @Test("HTML to text drops scripts and styles and keeps links' text")
   func html() {
     let text = HTMLText.text(
@@ -192,10 +197,11 @@ struct GrammarTests {
     #expect(!text.contains("alert"))
   }
 
-  @Test("deep HTML does not overflow the stack")
+  @Test("deep HTML does not overflow the stack, and text libxml2 drops past its depth limit is kept")
   func deepHTML() {
-    let html = String(repeating: "<div>", count: 20_000) + "deep" + String(repeating: "</div>", count: 20_000)
-    #expect(HTMLText.text(fromHTML: html).contains("deep"))
+    let paragraph = String(repeating: "Please review the escrow terms before Friday. ", count: 10)
+    let html = String(repeating: "<div>", count: 20_000) + paragraph + String(repeating: "</div>", count: 20_000)
+    #expect(HTMLText.text(fromHTML: html).contains("Please review the escrow terms before Friday."))
   }
 
   @Test(

@@ -60,28 +60,63 @@ package enum HTMLText {
       }
     }
     // libxml2 stops building the tree past 256 levels of nesting and drops the rest; hostile
-    // or machine-made HTML can go deeper. Then the plain tag-stripped text is the safer reading.
+    // or machine-made HTML can go deeper. When the tree walk kept well under half the letters a
+    // plain tag strip finds, the strip is the safer reading.
     let stripped = strippedText(utf8)
-    if out.count < stripped.count / 2 {
+    let strippedLetters = letters(stripped)
+    if strippedLetters > 200 && letters(out) * 2 < strippedLetters {
       return String(decoding: stripped, as: UTF8.self)
     }
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Text with every tag removed (entities left as written), for the cases
-  /// the tree walk cannot handle.
+  private static func letters(_ bytes: [UInt8]) -> Int {
+    bytes.reduce(0) { $0 + ((($1 | 0x20) >= 0x61 && ($1 | 0x20) <= 0x7A) || $1 >= 0x80 ? 1 : 0) }
+  }
+
+  /// Text with every tag removed and the content of script, style, head, title and template
+  /// dropped (entities left as written), for the cases the tree walk cannot handle.
   static func strippedText(_ html: [UInt8]) -> [UInt8] {
     var out = [UInt8]()
     out.reserveCapacity(html.count / 2)
-    var inTag = false
-    for byte in html {
-      if inTag {
-        if byte == 0x3E { inTag = false; out.append(0x20) }
-      } else if byte == 0x3C {
-        inTag = true
-      } else {
-        out.append(byte)
+    var index = 0
+    var skipping: [UInt8]? = nil  // the element whose content is being dropped
+    let dropped: [[UInt8]] = ["script", "style", "head", "title", "template", "noscript"].map { Array($0.utf8) }
+    while index < html.count {
+      let byte = html[index]
+      guard byte == 0x3C else {
+        if skipping == nil { out.append(byte) }
+        index += 1
+        continue
       }
+      // The tag ends at the first ">" outside a quoted attribute value.
+      var end = index + 1
+      var quote: UInt8? = nil
+      while end < html.count {
+        let c = html[end]
+        if let open = quote {
+          if c == open { quote = nil }
+        } else if c == 0x22 || c == 0x27 {
+          quote = c
+        } else if c == 0x3E {
+          break
+        }
+        end += 1
+      }
+      var nameStart = index + 1
+      let closing = nameStart < end && html[nameStart] == 0x2F
+      if closing { nameStart += 1 }
+      var nameEnd = nameStart
+      while nameEnd < end, (html[nameEnd] | 0x20) >= 0x61, (html[nameEnd] | 0x20) <= 0x7A { nameEnd += 1 }
+      let name = html[nameStart..<nameEnd].map { $0 | 0x20 }
+      if let current = skipping {
+        if closing && name == current { skipping = nil }
+      } else if !closing, dropped.contains(name), end < html.count, html[end - 1] != 0x2F {
+        skipping = name
+      } else {
+        out.append(0x20)
+      }
+      index = end + 1
     }
     return out
   }

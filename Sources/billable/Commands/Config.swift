@@ -96,14 +96,13 @@ enum AtomicFile {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
     do {
       try Data(text.utf8).write(to: temporary)
-      if FileManager.default.fileExists(atPath: path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
+      // rename(2) replaces the target in one step; readers see the old file or the new one.
+      guard rename(temporary.path, path) == 0 else {
+        throw ExitCodeError(message: "\(path): cannot replace: \(String(cString: strerror(errno)))")
       }
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw ExitCodeError(message: "\(path): cannot write: \(error.localizedDescription)")
+      throw ExitCodeError(message: "\(path): cannot write: \(error)")
     }
   }
 }

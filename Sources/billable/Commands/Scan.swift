@@ -74,39 +74,109 @@ struct Scan: AsyncParsableCommand {
       throw ExitCodeError(message: "the llm analyzer is not available in this build yet; use --analyzer default")
     }
     let log = Log(format: logFormat, quiet: quiet)
-    let lock = try ScanLock(databasePath: storeOptions.db)
+    var job = ScanJob(configuration: configuration, inputs: inputs, database: storeOptions.db, output: out)
+    job.batchSize = batchSize
+    job.jobs = jobs ?? ProcessInfoLite.activeProcessorCount
+    job.cacheDirectory = noCache ? nil : (cacheDir ?? storeOptions.db + ".cache")
+    job.since = since
+    job.shard = shard.flatMap(Self.parseShard).map { (index: $0.0, count: $0.1) }
+    job.crashAfterBatches = ProcessInfo.processInfo.environment["BILLABLE_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init)
+    let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, started: Date())
+    let outcome: ScanJob.Outcome
+    do {
+      outcome = try await job.run { progress.update($0) }
+    } catch {
+      progress.finish()
+      throw error
+    }
+    progress.finish()
+    let summary = outcome.summary
+    log.info(
+      "scanned \(summary.messagesRead) messages (\(summary.unique) analysed, \(summary.duplicates) duplicates or already stored, "
+        + "cache \(summary.cacheHits) hits / \(summary.cacheMisses) misses) in \(String(format: "%.2f", outcome.seconds)) s; "
+        + "\(outcome.entries) entries, \(String(format: "%.2f", outcome.hours)) h; dataset in \(out)/",
+      fields: ["messages": summary.messagesRead, "entries": outcome.entries, "cache_hits": summary.cacheHits])
+    if outcome.isPartial {
+      log.warning(
+        "\(summary.errorMessages) message(s) could not be parsed and \(summary.readFailures) input(s) could not be read; see \(out)/errors.csv")
+      throw ExitCode(3)
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+}
+
+/// One scan, from inputs to the dataset: the body of `billable scan`, and of the MCP server's
+/// scan_billable_time tool.
+struct ScanJob {
+  var configuration: Configuration
+  var inputs: [String]
+  var database: String
+  var output: String
+  var batchSize = 20
+  var jobs = ProcessInfoLite.activeProcessorCount
+  var cacheDirectory: String?
+  var since: String?
+  var shard: (index: Int, count: Int)?
+  var crashAfterBatches: Int?
+
+  init(configuration: Configuration, inputs: [String], database: String, output: String) {
+    self.configuration = configuration
+    self.inputs = inputs
+    self.database = database
+    self.output = output
+    self.cacheDirectory = database + ".cache"
+  }
+
+  struct Outcome {
+    var summary: ScanSummary
+    var runID: Int
+    var seconds: Double
+    var entries: Int
+    var hours: Double
+    var amount: Double
+    var manifest: [String: Any]
+    /// Some inputs could not be read or some messages could not be parsed.
+    var isPartial: Bool
+  }
+
+  func run(progress: @escaping @Sendable (ScanProgress) -> Void) async throws -> Outcome {
+    let lock = try ScanLock(databasePath: database)
     defer { lock.release() }
-    let store = try storeOptions.open()
-    let analyzerImpl = DefaultAnalyzer(configuration: configuration)
-    let cache = noCache ? nil : AnalysisCache(directory: cacheDir ?? storeOptions.db + ".cache")
+    let store: Store
+    do {
+      store = try Store(path: database)
+    } catch {
+      throw ExitCodeError(message: "\(error)")
+    }
+    let analyzer = DefaultAnalyzer(configuration: configuration)
+    let cache = cacheDirectory.map { AnalysisCache(directory: $0) }
     var options = ScanOptions(inputs: inputs)
     options.batchSize = batchSize
-    options.jobs = jobs ?? ProcessInfoLite.activeProcessorCount
+    options.jobs = jobs
     options.since = since
-    options.shard = shard.flatMap(Self.parseShard).map { (index: $0.0, count: $0.1) }
-    options.reanalyse = noCache
-    if let crash = ProcessInfo.processInfo.environment["BILLABLE_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init) {
-      options.crashAfterBatches = crash
-    }
+    options.shard = shard
+    options.reanalyse = cacheDirectory == nil
+    options.crashAfterBatches = crashAfterBatches
     let started = Date()
     let runID = try store.beginRun(
-      startedAt: Self.timestamp(started), inputs: inputs, analyzer: analyzerImpl.fingerprint.label,
-      fingerprint: analyzerImpl.fingerprint.description)
-    let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, started: started)
+      startedAt: Scan.timestamp(started), inputs: inputs, analyzer: analyzer.fingerprint.label,
+      fingerprint: analyzer.fingerprint.description)
     let scanner = Scanner(
-      configuration: configuration, analyzer: analyzerImpl, cache: cache, store: store, options: options,
-      progress: { progress.update($0) })
+      configuration: configuration, analyzer: analyzer, cache: cache, store: store, options: options, progress: progress)
     let summary: ScanSummary
     do {
       summary = try await scanner.run(runID: runID)
     } catch {
-      progress.finish()
       var counts = Store.RunCounts()
       counts.errors = 1
-      try? store.finishRun(runID, finishedAt: Self.timestamp(Date()), status: "failed", counts: counts)
+      try? store.finishRun(runID, finishedAt: Scan.timestamp(Date()), status: "failed", counts: counts)
       throw ExitCodeError(message: "scan failed: \(error)")
     }
-    progress.finish()
     let finished = Date()
     var counts = Store.RunCounts()
     counts.messagesRead = summary.messagesRead
@@ -116,57 +186,46 @@ struct Scan: AsyncParsableCommand {
     counts.cacheMisses = summary.cacheMisses
     counts.errors = summary.problems
     let partial = summary.errorMessages > 0 || summary.readFailures > 0
-    try store.finishRun(runID, finishedAt: Self.timestamp(finished), status: partial ? "partial" : "done", counts: counts)
+    try store.finishRun(runID, finishedAt: Scan.timestamp(finished), status: partial ? "partial" : "done", counts: counts)
 
     let totals = try store.totals()
     let seconds = finished.timeIntervalSince(started)
-    let totalHours = totals.hours
     let thisRun: [String: Any] = [
       "messages_read": summary.messagesRead, "bytes_read": summary.bytes, "unique_analysed": summary.unique,
       "duplicates": summary.duplicates, "already_stored": summary.alreadyStored, "new_to_store": summary.newToStore,
       "cache_hits": summary.cacheHits, "cache_misses": summary.cacheMisses, "skipped_by_since": summary.skippedBySince,
       "skipped_by_shard": summary.skippedByShard, "error_messages": summary.errorMessages,
       "read_failures": summary.readFailures, "problems": summary.problems, "batches": summary.batches,
+      "settled": summary.settled,
     ]
     let storeTotals: [String: Any] = [
       "messages": totals.messagesByStatus.values.reduce(0, +), "messages_by_status": totals.messagesByStatus,
       "entries": totals.entries, "hours": totals.hours, "amount": totals.amount,
     ]
     let optionValues: [String: Any] = [
-      "batch_size": batchSize, "jobs": options.jobs, "since": since ?? NSNull(), "shard": shard ?? NSNull(),
+      "batch_size": batchSize, "jobs": jobs, "since": since ?? NSNull(),
+      "shard": shard.map { "\($0.index)/\($0.count)" } ?? NSNull(), "cache": cacheDirectory ?? NSNull(),
     ]
     var manifest: [String: Any] = [:]
     manifest["run_id"] = runID
-    manifest["started_at"] = Self.timestamp(started)
-    manifest["finished_at"] = Self.timestamp(finished)
+    manifest["started_at"] = Scan.timestamp(started)
+    manifest["finished_at"] = Scan.timestamp(finished)
     manifest["seconds"] = (seconds * 1000).rounded() / 1000
     manifest["inputs"] = inputs
-    manifest["database"] = storeOptions.db
-    manifest["analyzer"] = ["label": analyzerImpl.fingerprint.label, "fingerprint": analyzerImpl.fingerprint.description]
+    manifest["database"] = database
+    manifest["analyzer"] = ["label": analyzer.fingerprint.label, "fingerprint": analyzer.fingerprint.description]
     manifest["options"] = optionValues
     manifest["this_run"] = thisRun
     manifest["store"] = storeTotals
     do {
-      try Dataset.write(store, manifest: manifest, to: out)
+      try Dataset.write(store, manifest: manifest, to: output)
     } catch {
-      throw ExitCodeError(message: "\(out): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
+      throw ExitCodeError(message: "\(output): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
     }
     if let cache { CacheStats.save(cache: cache, summary: summary) }
-    log.info(
-      "scanned \(summary.messagesRead) messages (\(summary.unique) analysed, \(summary.duplicates) duplicates or already stored, "
-        + "cache \(summary.cacheHits) hits / \(summary.cacheMisses) misses) in \(String(format: "%.2f", seconds)) s; "
-        + "\(totals.entries) entries, \(String(format: "%.2f", totalHours)) h; dataset in \(out)/",
-      fields: ["messages": summary.messagesRead, "entries": totals.entries, "cache_hits": summary.cacheHits])
-    if partial {
-      log.warning("\(summary.errorMessages) message(s) could not be parsed and \(summary.readFailures) input(s) could not be read; see \(out)/errors.csv")
-      throw ExitCode(3)
-    }
-  }
-
-  static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
+    return Outcome(
+      summary: summary, runID: runID, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount,
+      manifest: manifest, isPartial: partial)
   }
 }
 
