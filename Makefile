@@ -47,9 +47,11 @@ run: build
 
 VENV := .venv
 
-$(VENV)/.ready:
+# The test tools (DuckDB for the dataset check, the MCP client), pinned; the venv is refreshed
+# whenever Tests/requirements.txt changes.
+$(VENV)/.ready: Tests/requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check duckdb mcp
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 	touch $@
 
 test: deps $(VENV)/.ready
