@@ -59,6 +59,7 @@ test: deps $(VENV)/.ready
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory corpus
 	$(VENV)/bin/python Tests/MCP/check_mcp.py $(DEBUG_BIN) .
+	python3 Tests/LLM/check_llm.py $(DEBUG_BIN) .
 	$(VENV)/bin/python Tests/Dataset/check_dataset.py $(DEBUG_BIN) $(SAMPLE)/billable.toml \
 	  $(SAMPLE)/mbox $(SAMPLE)/maildir $(SAMPLE)/eml
 

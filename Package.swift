@@ -21,12 +21,13 @@ let package = Package(
     .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
     .target(name: "BillableModel"),
     .target(name: "BillableMIME", dependencies: ["BillableModel", "CLibXML2"]),
     .target(name: "BillableMailbox", dependencies: ["BillableModel", "CLibCrypto", "CZlib"]),
     .target(name: "BillableConfig", dependencies: ["BillableModel", .product(name: "TOMLKit", package: "TOMLKit")]),
-    .target(name: "BillableAnalysis", dependencies: ["BillableModel", "BillableMIME", "BillableConfig"]),
+    .target(name: "BillableAnalysis", dependencies: ["BillableModel", "BillableMIME", "BillableConfig", "CCurl"]),
     .target(name: "BillableStore", dependencies: ["BillableModel", "CSQLite"]),
     .target(
       name: "BillablePipeline",

@@ -50,7 +50,13 @@ package struct AnalysisInput: Sendable {
 /// Turns one message into per-timekeeper analyses.
 package protocol Analyzer: Sendable {
   var fingerprint: AnalyzerFingerprint { get }
+  /// The analyzer whose results stand in when this one fails (their cache key is its).
+  var fallbackFingerprint: AnalyzerFingerprint? { get }
   func analyze(_ input: AnalysisInput) async -> [MessageAnalysis]
+}
+
+extension Analyzer {
+  package var fallbackFingerprint: AnalyzerFingerprint? { nil }
 }
 
 /// A 128-bit digest (two FNV-1a 64 hashes with different seeds) of a canonical string: enough

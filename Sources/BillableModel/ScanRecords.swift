@@ -23,6 +23,8 @@ package struct MessageRecord: Codable, Sendable, Hashable {
   package var analyses: [MessageAnalysis]
   /// Problems worth a row in `errors`: read failures, critical parser defects.
   package var problems: [Problem]
+  /// The fingerprint the analyses were made under, when not the run's (a fallback).
+  package var analyzerFingerprint: String? = nil
 
   package init(
     contentHash: String, messageID: String?, threadID: String?, sentAt: String?, subject: String, fromAddress: String,

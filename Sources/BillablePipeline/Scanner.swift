@@ -245,13 +245,19 @@ package final class Scanner {
     let hash = raw.contentHash.hex
     var analyses: [MessageAnalysis]
     var hit = false
+    var usedFingerprint = fingerprint
     let body = message.body()
     if let cached = cache?.load(contentHash: hash, fingerprint: fingerprint) {
       analyses = cached
       hit = true
     } else {
       analyses = await analyzer.analyze(AnalysisInput(message: message, body: body))
-      cache?.store(analyses, contentHash: hash, fingerprint: fingerprint)
+      // A fallback result is the fallback analyzer's, and is cached and stored under its key,
+      // never the primary's: the next run asks the primary again.
+      if analyses.contains(where: { $0.analyzer.contains("(fallback") }), let fallback = analyzer.fallbackFingerprint {
+        usedFingerprint = fallback.description
+      }
+      cache?.store(analyses, contentHash: hash, fingerprint: usedFingerprint)
     }
     analyses.sort { $0.timekeeper < $1.timekeeper }
     var problems: [Problem] = []
@@ -273,6 +279,8 @@ package final class Scanner {
       fromAddress: message.from.first?.address ?? "", status: status,
       reason: billable == nil ? main?.reason?.rawValue : nil, client: main?.client, matter: main?.matter,
       direction: main?.direction.rawValue, sources: [raw.source], analyses: analyses, problems: problems)
-    return (record, hit, false)
+    var stored = record
+    if usedFingerprint != fingerprint { stored.analyzerFingerprint = usedFingerprint }
+    return (stored, hit, false)
   }
 }

@@ -146,7 +146,8 @@ package final class Store {
         try deleteDrafts.run([record.contentHash])
         for analysis in record.analyses {
           try insertAnalysis.run([
-            record.contentHash, analysis.timekeeper, fingerprint, analysis.analyzer, analysis.direction.rawValue,
+            record.contentHash, analysis.timekeeper, record.analyzerFingerprint ?? fingerprint, analysis.analyzer,
+            analysis.direction.rawValue,
             analysis.isBillable ? 1 : 0, analysis.reason?.rawValue, analysis.client, analysis.matter, analysis.attribution,
           ])
           guard analysis.isBillable else { continue }

@@ -20,10 +20,16 @@ struct Analyze: AsyncParsableCommand {
   @Argument(help: "The message file.") var file: String
   @Option(help: "In an mbox, the message with this Message-ID (with or without <>).") var messageID: String?
   @Flag(help: "Print JSON instead of text.") var json = false
+  @Option(help: "Analyzer: default or llm.") var analyzer: String = "default"
+
+  func validate() throws {
+    if !["default", "llm"].contains(analyzer) { throw ValidationError("--analyzer must be default or llm.") }
+  }
 
   func run() async throws {
     let configuration = try options.load()
-    let analyzer = DefaultAnalyzer(configuration: configuration)
+    let engine: any Analyzer =
+      analyzer == "llm" ? LLMAnalyzer(configuration: configuration) : DefaultAnalyzer(configuration: configuration)
     let pricing = Pricing(configuration: configuration)
     let reader = InputReader(paths: [file])
     let wanted = messageID.map { $0.trimmingCharacters(in: ["<", ">", " "]) }
@@ -40,7 +46,7 @@ struct Analyze: AsyncParsableCommand {
         if let wanted, message.messageID != wanted { continue }
         found += 1
         let input = AnalysisInput(message: message)
-        let analyses = analyzer.analyzeNow(input)
+        let analyses = await engine.analyze(input)
         let report = AnalysisReport(raw: raw, input: input, analyses: analyses, pricing: pricing, configuration: configuration)
         try output.write(json ? report.json().rendered + "\n" : report.text() + "\n")
       }

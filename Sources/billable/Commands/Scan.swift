@@ -70,11 +70,9 @@ struct Scan: AsyncParsableCommand {
 
   func run() async throws {
     let configuration = try configOptions.load()
-    if analyzer == "llm" {
-      throw ExitCodeError(message: "the llm analyzer is not available in this build yet; use --analyzer default")
-    }
     let log = Log(format: logFormat, quiet: quiet)
     var job = ScanJob(configuration: configuration, inputs: inputs, database: storeOptions.db, output: out)
+    job.useLLM = analyzer == "llm"
     job.batchSize = batchSize
     job.jobs = jobs ?? ProcessInfoLite.activeProcessorCount
     job.cacheDirectory = noCache ? nil : (cacheDir ?? storeOptions.db + ".cache")
@@ -123,6 +121,7 @@ struct ScanJob {
   var since: String?
   var shard: (index: Int, count: Int)?
   var crashAfterBatches: Int?
+  var useLLM = false
 
   init(configuration: Configuration, inputs: [String], database: String, output: String) {
     self.configuration = configuration
@@ -153,7 +152,8 @@ struct ScanJob {
     } catch {
       throw ExitCodeError(message: "\(error)")
     }
-    let analyzer = DefaultAnalyzer(configuration: configuration)
+    let llm = useLLM ? LLMAnalyzer(configuration: configuration) : nil
+    let analyzer: any Analyzer = llm ?? DefaultAnalyzer(configuration: configuration)
     let cache = cacheDirectory.map { AnalysisCache(directory: $0) }
     var options = ScanOptions(inputs: inputs)
     options.batchSize = batchSize
@@ -217,12 +217,21 @@ struct ScanJob {
     manifest["options"] = optionValues
     manifest["this_run"] = thisRun
     manifest["store"] = storeTotals
+    if let llm {
+      let stats = llm.stats
+      manifest["llm"] = [
+        "model": configuration.llm.model, "prompt_version": LLMAnalyzer.promptVersion, "requests": stats.requests,
+        "retries": stats.retries, "failures": stats.failures, "fallbacks": stats.fallbacks,
+        "rejected_answers": stats.rejectedAnswers, "prompt_tokens": stats.promptTokens,
+        "completion_tokens": stats.completionTokens,
+      ]
+    }
     do {
       try Dataset.write(store, manifest: manifest, to: output)
     } catch {
       throw ExitCodeError(message: "\(output): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
     }
-    if let cache { CacheStats.save(cache: cache, summary: summary) }
+    if let cache { CacheStats.save(cache: cache, summary: summary, llm: llm?.stats) }
     return Outcome(
       summary: summary, runID: runID, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount,
       manifest: manifest, isPartial: partial)
@@ -253,8 +262,14 @@ final class ScanLock {
 
 /// Last run's cache figures, for `billable cache stats`.
 enum CacheStats {
-  static func save(cache: AnalysisCache, summary: ScanSummary) {
-    let stats: [String: Any] = ["last_run_hits": summary.cacheHits, "last_run_misses": summary.cacheMisses]
+  static func save(cache: AnalysisCache, summary: ScanSummary, llm: LLMStats?) {
+    var stats: [String: Any] = ["last_run_hits": summary.cacheHits, "last_run_misses": summary.cacheMisses]
+    if let llm {
+      stats["last_run_llm"] = [
+        "requests": llm.requests, "retries": llm.retries, "failures": llm.failures, "fallbacks": llm.fallbacks,
+        "prompt_tokens": llm.promptTokens, "completion_tokens": llm.completionTokens,
+      ]
+    }
     try? FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
     if let data = try? JSONSerialization.data(withJSONObject: stats, options: [.sortedKeys]) {
       try? data.write(to: cache.directory.appendingPathComponent("stats.json"))

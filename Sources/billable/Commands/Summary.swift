@@ -186,6 +186,10 @@ struct Cache: ParsableCommand {
         let rate = total == 0 ? 0 : Double(stats.hits) * 100 / Double(total)
         line += String(format: "; last run %d hits, %d misses (%.1f%% hit rate)", stats.hits, stats.misses, rate)
       }
+      if let llm = cache.lastLLM() {
+        line += "; LLM: \(llm["requests"] ?? 0) requests, \(llm["retries"] ?? 0) retries, \(llm["failures"] ?? 0) failures, "
+          + "\(llm["fallbacks"] ?? 0) fallbacks, \(llm["prompt_tokens"] ?? 0)+\(llm["completion_tokens"] ?? 0) tokens"
+      }
       print(line)
     }
   }
