@@ -5,7 +5,8 @@
 #   make test               build, run the unit and CLI tests, then the conformance run against Python's email
 #   make build              debug build          make release    optimised build
 #   make bench              parser benchmark (billable vs GMime 3 vs Python on generated 100 MB mboxes),
-#                           then cold/warm scan benchmark (BENCH_BIG=1 adds the 1 GB corpora)
+#                           then cold/warm scan benchmark (BENCH_BIG=1 adds the 1 GB corpora), then the
+#                           LLM analyzer against a local server with 2 s latency
 #   make fuzz               bounded libFuzzer run of the parser and readers (FUZZ_SECONDS, default 600)
 #   make corpus             conformance run only (BILLABLE_CORPORA, default ../shared/corpora)
 #   make golden             re-record the golden files (BILLABLE_RECORD=1)
@@ -76,6 +77,7 @@ golden: deps
 bench: release
 	BILLABLE=$(abspath $(RELEASE_BIN)) bash bench/run.sh
 	BILLABLE=$(abspath $(RELEASE_BIN)) bash bench/scan.sh
+	BILLABLE=$(abspath $(RELEASE_BIN)) bash bench/llm.sh
 
 fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Tests/Fuzz/run.sh

@@ -157,7 +157,9 @@ struct ScanJob {
     let cache = cacheDirectory.map { AnalysisCache(directory: $0) }
     var options = ScanOptions(inputs: inputs)
     options.batchSize = batchSize
-    options.jobs = jobs
+    // An LLM request waits on the network, not the CPU: let as many messages be in analysis
+    // as the analyzer may have requests in flight.
+    options.jobs = llm == nil ? jobs : max(jobs, configuration.llm.concurrency)
     options.since = since
     options.shard = shard
     options.reanalyse = cacheDirectory == nil
