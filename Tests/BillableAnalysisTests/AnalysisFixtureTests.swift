@@ -147,3 +147,41 @@ struct PricingTests {
     #expect(pricing.amount(hours: 0.1, rate: 333.33) == 33.33)
   }
 }
+
+/// A firm's run over several timekeepers: one message, one analysis per person involved.
+@Suite("Several timekeepers")
+struct SeveralTimekeepersTests {
+  @Test("a message between two timekeepers is analysed for each, from each side")
+  func twoTimekeepers() throws {
+    let configuration = Configuration(
+      timekeepers: [
+        .init(id: "JD", name: "Jane Doe", addresses: ["jane@doe-law.example"], timezone: "America/New_York"),
+        .init(id: "MR", name: "Mark Rivera", addresses: ["mark@doe-law.example"], timezone: "Europe/London"),
+      ],
+      clients: [.init(id: "ACME", name: "Acme Corp", domains: ["acme.example"], addresses: [])],
+      matters: [.init(id: "ACME-001", client: "ACME", name: "Falcon", keywords: ["Project Falcon"])])
+    let text = """
+      From: Jane Doe <jane@doe-law.example>
+      To: Mark Rivera <mark@doe-law.example>
+      Cc: Jo Smith <jo@acme.example>
+      Date: Mon, 03 Mar 2025 23:30:00 -0500
+      Subject: Project Falcon - SPA markup
+      Message-ID: <two@doe-law.example>
+
+      Mark, I spent 1.5 hours on the SPA markup tonight; please review section 4.
+
+      """
+    let message = MessageParser().parse(Array(text.utf8))
+    let analyses = DefaultAnalyzer(configuration: configuration).analyzeNow(AnalysisInput(message: message))
+    #expect(analyses.map(\.timekeeper) == ["JD", "MR"])
+    #expect(analyses.map(\.direction) == [.sent, .received])
+    #expect(analyses.allSatisfy { $0.isBillable && $0.matter == "ACME-001" })
+    // Jane's stated time is hers, not Mark's: he gets reading time, on his own day (London: 4 March).
+    #expect(analyses[0].entries.map(\.basis) == [.explicit])
+    #expect(analyses[0].entries.first?.minutes == 90)
+    #expect(analyses[0].entries.first?.workDate == "2025-03-03")
+    #expect(analyses[1].entries.map(\.basis) == [.estimated])
+    #expect(analyses[1].candidates.first?.reason == "sender's-time")
+    #expect(analyses[1].entries.first?.workDate == "2025-03-04")
+  }
+}

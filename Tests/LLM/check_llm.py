@@ -142,6 +142,19 @@ def main(billable, root):
               and manifest["llm"]["fallbacks"] == 0, manifest.get("llm"))
         server.stop()
 
+    # 4b. A server slower than the timeout: retried, then the default analyzer.
+    with tempfile.TemporaryDirectory() as work:
+        server = Server(here, "--latency", "2")
+        cfg = config(work, server.port, sample, timeout_seconds=1, max_retries=1, breaker_failures=100, concurrency=10)
+        started = time.time()
+        run = scan(billable, work, cfg, [os.path.join(sample, "eml")])
+        manifest = json.load(open(os.path.join(work, "reports", "run.json")))
+        llm = manifest["llm"]
+        check("timeouts are retried then fall back", run.returncode == 0 and llm["retries"] >= 1 and llm["fallbacks"] >= 1
+              and llm["failures"] == llm["fallbacks"], llm)
+        check("a timed-out request does not hang the scan", time.time() - started < 30, time.time() - started)
+        server.stop()
+
     # 5. A dead server: the breaker opens after N failures and the rest falls back at once.
     with tempfile.TemporaryDirectory() as work:
         server = Server(here, "--always-fail", "--fail-status", "500")

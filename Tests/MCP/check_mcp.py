@@ -67,8 +67,19 @@ async def main(billable, root):
                 check("analyze schema requires path", field(tools["analyze_time_entry"], "input_schema", "inputSchema").get("required") == ["path"])
                 check("every tool is described", all(tool.description for tool in tools.values()))
 
-                # scan: the same totals as the CLI scanning the same inputs into another store.
-                scan = await session.call_tool("scan_billable_time", {"paths": inputs})
+                # scan: the same totals as the CLI scanning the same inputs into another store,
+                # with progress notifications along the way.
+                progress = []
+
+                async def on_progress(done, total, message):
+                    progress.append(done)
+
+                try:
+                    scan = await session.call_tool("scan_billable_time", {"paths": inputs}, progress_callback=on_progress)
+                    await asyncio.sleep(0.2)
+                    check("scan reports progress", len(progress) > 0 and progress[-1] >= 20, progress)
+                except TypeError:  # an mcp client without progress callbacks
+                    scan = await session.call_tool("scan_billable_time", {"paths": inputs})
                 check("scan succeeds", not is_error(scan), scan.content)
                 data = structured(scan) or {}
                 cli_db = os.path.join(work, "cli.sqlite")

@@ -14,7 +14,7 @@ import Foundation
 package struct DefaultAnalyzer: Analyzer {
   package static let name = "default"
   /// Bump when behaviour changes: cached results of older versions are then stale.
-  package static let version = "1.0.0"
+  package static let version = "1.1.0"
 
   package let configuration: Configuration
   package let fingerprint: AnalyzerFingerprint
@@ -170,6 +170,18 @@ package struct DefaultAnalyzer: Analyzer {
 
     // Explicit durations in the new text only.
     var extraction = DurationExtractor.extract(from: newText)
+    if direction == .received {
+      // "I spent 2 hours" in received mail is the sender's time, not this timekeeper's.
+      extraction.candidates = extraction.candidates.map { candidate in
+        var candidate = candidate
+        if candidate.taken {
+          candidate.taken = false
+          candidate.reason = "sender's-time"
+        }
+        return candidate
+      }
+      extraction.found = []
+    }
     if !calendarEvents.isEmpty {
       // An invitation's text repeats the event's times; the calendar part is the entry.
       extraction.candidates = extraction.candidates.map { candidate in

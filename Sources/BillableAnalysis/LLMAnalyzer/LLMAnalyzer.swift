@@ -334,6 +334,11 @@ package final class LLMAnalyzer: Analyzer, Sendable {
       guard entry.hours.isFinite, entry.hours > 0 else { continue }
       var minutes = min(entry.hours, 24) * 60
       var basis = EntryBasis.estimated
+      if entry.basis == "explicit" && baseline.direction == .received {
+        notes.append("entry rejected: stated time in received mail is the sender's")
+        count { $0.rejectedAnswers += 1 }
+        continue
+      }
       if entry.basis == "explicit" {
         // Stated time must be a duration our extractor finds in that evidence.
         let stated = DurationExtractor.extract(from: evidence).found.map(\.minutes)
