@@ -186,6 +186,16 @@ struct DurationPhraseTests {
     ("The flight was 6 hours.", .rejected("no-work-described")),
     ("The movie was 2 hours long.", .rejected("no-work-described")),
     ("The drive to the courthouse is 45 minutes.", .rejected("no-work-described")),
+    // Billing history
+    ("Attached is the invoice for 10 hours of work in March.", .rejected("billing-summary")),
+    ("We invoiced 12.5 hours for February.", .rejected("billing-summary")),
+    ("The retainer covers 20 hours of work.", .rejected("billing-summary")),
+    // More real-world forms
+    ("Thanks for the 30-minute call today.", .taken(30)),
+    ("Time spent: 2.5h on the SPA markup.", .taken(150)),
+    ("I spent 1.5hrs on the call.", .taken(90)),
+    ("Spent 90mins reviewing the disclosure letter.", .taken(90)),
+    ("We had an hour-long call with the client.", .taken(60)),
     // Vague amounts
     ("I spent a couple of hours on it.", .rejected("vague")),
     ("I spent a few hours reviewing.", .rejected("vague")),

@@ -544,6 +544,9 @@ package enum DurationExtractor {
     "updating", "coordinate", "coordinated", "coordinating", "summarize", "summarized", "phone", "spoke", "talked",
     "drafts", "mark", "comment", "conferred", "conferring", "strategy",
   ]
+  static let billingSummaryWords: Set<String> = [
+    "invoice", "invoices", "invoiced", "invoicing", "retainer", "statement", "prebill", "write-off", "writeoff",
+  ]
   static let scheduleWords: Set<String> = [
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
@@ -613,6 +616,12 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
+    // Totals on an invoice or a retainer are billing history, not new work: counting them
+    // would bill the same hours twice.
+    let spendingBefore = wordsBefore.contains { ["spent", "spend", "spending", "worked", "took", "logged"].contains($0) }
+    if words.contains(where: billingSummaryWords.contains) && !spendingBefore {
+      return Verdict(taken: false, reason: "billing-summary", firstPerson: firstPerson)
+    }
     // Whose time: someone else's, unless it is "we" or "I" as well.
     let thirdPerson = words.contains(where: thirdPersonWords.contains) || startsWithNameAndWorkVerb(tokens, before: match.range.lowerBound)
     if thirdPerson && !firstPerson {
@@ -633,9 +642,11 @@ package enum DurationExtractor {
     guard end >= 2 else { return false }
     for index in 0..<(end - 1) {
       guard let verb = tokens[index + 1].word, ["spent", "worked", "billed", "logged"].contains(verb) else { continue }
-      if let subject = tokens[index].word, !firstPersonWords.contains(subject), subject != "have", subject != "had",
-        subject != "just", subject != "already", subject != "also", subject != "probably", subject != "together"
-      {
+      let notNames: Set<String> = [
+        "have", "had", "just", "already", "also", "probably", "together", "time", "total", "hours", "work", "today",
+        "yesterday", "tonight", "overall", "actually", "only", "was", "were", "been", "has",
+      ]
+      if let subject = tokens[index].word, !firstPersonWords.contains(subject), !notNames.contains(subject) {
         return true
       }
     }
