@@ -53,6 +53,13 @@ let package = Package(
     .testTarget(
       name: "BillableAnalysisTests",
       dependencies: ["BillableAnalysis", "BillableConfig", "BillableMIME", "BillableModel", "BillableTestSupport"]),
+    .testTarget(name: "BillableStoreTests", dependencies: ["BillableStore", "BillableModel"]),
+    .testTarget(name: "BillableReportsTests", dependencies: ["BillableReports", "BillableModel"]),
+    .testTarget(
+      name: "BillablePipelineTests",
+      dependencies: [
+        "BillablePipeline", "BillableStore", "BillableAnalysis", "BillableConfig", "BillableModel", "BillableTestSupport",
+      ]),
     .testTarget(name: "BillableCLITests", dependencies: ["BillableTestSupport"]),
 
     // libFuzzer entry point. A plain build makes a harmless no-op binary; `make fuzz` builds the

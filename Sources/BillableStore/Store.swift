@@ -82,13 +82,6 @@ package final class Store {
 
   // MARK: Messages
 
-  /// Whether a message with this content hash is already stored.
-  package func contains(contentHash: String) throws -> Bool {
-    let statement = try connection.prepare("SELECT 1 FROM messages WHERE content_hash = ?1")
-    statement.bind([contentHash])
-    return try statement.step()
-  }
-
   /// Saves one batch in one transaction: messages (upserted), their sources, their analyses
   /// (replaced), and their problems. Returns how many messages were new to the store.
   @discardableResult
@@ -416,11 +409,6 @@ package final class Store {
     return result
   }
 
-  /// Problems of one run.
-  package func problems(runID: Int) throws -> [Problem] {
-    try problems().filter { $0.runID == runID }.map(\.problem)
-  }
-
   /// Entries, hours and amount of the store's entries (not rejected), and messages by status.
   package func totals() throws -> (entries: Int, hours: Double, amount: Double, messagesByStatus: [String: Int]) {
     let sums = try connection.prepare(
@@ -432,10 +420,5 @@ package final class Store {
     statuses.bind([])
     while try statuses.step() { byStatus[statuses.string(0) ?? ""] = statuses.int(1) }
     return (sums.int(0), sums.double(1), sums.double(2), byStatus)
-  }
-
-  /// A count from a table (for run.json and tests).
-  package func count(_ table: String, where condition: String = "1") throws -> Int {
-    try connection.scalarInt("SELECT COUNT(*) FROM \(table) WHERE \(condition)")
   }
 }

@@ -345,13 +345,6 @@ package struct DefaultAnalyzer: Analyzer {
     return count
   }
 
-  /// `YYYY-MM-DD` of `date` in `zone`.
-  package static func day(_ date: Date, in zone: TimeZone) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    return day(date, calendar: calendar)
-  }
-
   /// `YYYY-MM-DD` of `date` in the calendar's zone.
   package static func day(_ date: Date, calendar: Calendar) -> String {
     let parts = calendar.dateComponents([.year, .month, .day], from: date)

@@ -1,0 +1,108 @@
+import BillableModel
+import BillableStore
+import Foundation
+import Testing
+
+/// The store against an in-memory database and one on disk alike.
+@Suite("Store")
+struct StoreTests {
+  enum Location: String, CaseIterable, CustomTestStringConvertible {
+    case memory, disk
+    var testDescription: String { rawValue }
+  }
+
+  static func open(_ location: Location) throws -> (Store, URL?) {
+    switch location {
+    case .memory: return (try Store(path: ":memory:"), nil)
+    case .disk:
+      let url = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
+      return (try Store(path: url.path), url)
+    }
+  }
+
+  static func record(_ hash: String, entries: [DraftEntry], billable: Bool = true, source: String = "a.mbox") -> MessageRecord {
+    let analysis = MessageAnalysis(
+      timekeeper: "JD", direction: .sent, isBillable: billable, reason: billable ? nil : .automated, client: "ACME",
+      matter: "M1", attribution: "matter-id", evidence: [], entries: entries, candidates: [], estimateMinutes: nil,
+      analyzer: "default@test")
+    return MessageRecord(
+      contentHash: hash, messageID: "\(hash)@x", threadID: nil, sentAt: "2025-03-0\(hash.count % 9 + 1)T10:00:00Z",
+      subject: "s", fromAddress: "jd@x", status: billable ? "billable" : "not_billable", reason: nil, client: "ACME",
+      matter: "M1", direction: "sent", sources: [SourceRef(path: source, format: .mbox, index: 0)], analyses: [analysis],
+      problems: [])
+  }
+
+  static let entry = DraftEntry(
+    basis: .explicit, minutes: 90, activity: .review, narrative: "Review the SPA", evidence: "\"I spent 1.5 hours\"",
+    confidence: 0.9, workDate: "2025-03-03")
+
+  @Test("migrations run once and the schema version is recorded", arguments: Location.allCases)
+  func migrations(_ location: Location) throws {
+    let (store, url) = try Self.open(location)
+    #expect(store.schemaVersion == 1)
+    if let url {
+      // Reopening applies nothing twice.
+      #expect(try Store(path: url.path).schemaVersion == 1)
+      try? FileManager.default.removeItem(at: url)
+    }
+  }
+
+  @Test("a batch is saved with its fingerprint; sources are added once", arguments: Location.allCases)
+  func saveAndSources(_ location: Location) throws {
+    let (store, url) = try Self.open(location)
+    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    let run = try store.beginRun(startedAt: "t", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
+    #expect(try store.save([Self.record("aa", entries: [Self.entry]), Self.record("bb", entries: [])], runID: run, fingerprint: "F1") == 2)
+    #expect(try store.save([Self.record("aa", entries: [Self.entry])], runID: run, fingerprint: "F1") == 0)
+    #expect(try store.storedFingerprint(contentHash: "aa") == "F1")
+    #expect(try store.storedFingerprint(contentHash: "zz") == nil)
+    let other = SourceRef(path: "b.mbox", format: .mbox, index: 3, byteOffset: 99)
+    #expect(try store.addSources([("aa", other)], runID: run) == 1)
+    #expect(try store.addSources([("aa", other)], runID: run) == 0)
+    var rows: [MessageRow] = []
+    try store.forEachMessage { rows.append($0) }
+    #expect(rows.first { $0.contentHash == "aa" }?.sources.count == 2)
+  }
+
+  @Test("drafts stream in order; replacing entries keeps reviewed ones", arguments: Location.allCases)
+  func entries(_ location: Location) throws {
+    let (store, url) = try Self.open(location)
+    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    let run = try store.beginRun(startedAt: "t", inputs: [], analyzer: "a", fingerprint: "F")
+    try store.save([Self.record("aa", entries: [Self.entry]), Self.record("bb", entries: [Self.entry])], runID: run, fingerprint: "F")
+    var drafts: [DraftRow] = []
+    try store.forEachDraft(basis: .explicit) { drafts.append($0) }
+    #expect(drafts.map(\.contentHash) == ["aa", "bb"])
+    #expect(drafts.first?.source == "a.mbox: message 1 at byte 0")
+    func settled(_ id: String, _ hash: String) -> SettledEntry {
+      SettledEntry(
+        entryID: id, messageID: "m", contentHash: hash, source: "s", threadID: "t", sentAt: "", workDate: "2025-03-03",
+        timekeeper: "JD", direction: "sent", client: "ACME", matter: "M1", activityCode: "A104", taskCode: "",
+        basis: "explicit", minutes: 90, hours: 1.5, rate: 100, amount: 150, currency: "USD", narrative: "n", evidence: "e",
+        confidence: 0.9, analyzer: "a", messageCount: 1, sources: [EntrySource(contentHash: hash, messageID: "m")])
+    }
+    try store.replaceDraftEntries { write in
+      try write(settled("e1", "aa"))
+      try write(settled("e2", "bb"))
+    }
+    #expect(try store.entries().map(\.entryID) == ["e1", "e2"])
+    #expect(try store.entries().first?.sources == [EntrySource(contentHash: "aa", messageID: "m")])
+    let totals = try store.totals()
+    #expect(totals.entries == 2 && totals.hours == 3 && totals.amount == 300)
+    try store.replaceDraftEntries { write in try write(settled("e3", "aa")) }
+    #expect(try store.entries().map(\.entryID) == ["e3"])
+  }
+
+  @Test("a database from a newer billable is refused with a clear message")
+  func newerSchema() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
+    defer { try? FileManager.default.removeItem(at: url) }
+    _ = try Store(path: url.path)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()", url.path]
+    try process.run()
+    process.waitUntilExit()
+    #expect(throws: StoreError.self) { try Store(path: url.path) }
+  }
+}
