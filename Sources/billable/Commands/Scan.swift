@@ -79,7 +79,7 @@ struct Scan: AsyncParsableCommand {
     job.since = since
     job.shard = shard.flatMap(Self.parseShard).map { (index: $0.0, count: $0.1) }
     job.crashAfterBatches = ProcessInfo.processInfo.environment["BILLABLE_TEST_CRASH_AFTER_BATCHES"].flatMap(Int.init)
-    let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, started: Date())
+    let progress = ProgressLine(enabled: !quiet && isatty(2) == 1, started: Date(), inputs: inputs)
     let outcome: ScanJob.Outcome
     do {
       outcome = try await job.run { progress.update($0) }
