@@ -39,6 +39,25 @@ package struct Pricing: Sendable {
     return configuration.billing.defaultRate
   }
 
+  /// What `minutes` of work for this client, matter and timekeeper bill.
+  package struct Price: Sendable, Hashable {
+    package var billedMinutes: Int
+    package var hours: Double
+    package var rate: Double
+    package var amount: Double
+    /// The matter's UTBMS task code, if configured.
+    package var taskCode: String?
+  }
+
+  package func price(minutes: Double, client: String?, matter: String?, timekeeper: String) -> Price {
+    let billed = billedMinutes(minutes)
+    let hours = hours(billedMinutes: billed)
+    let rate = rate(client: client, matter: matter, timekeeper: timekeeper)
+    return Price(
+      billedMinutes: billed, hours: hours, rate: rate, amount: amount(hours: hours, rate: rate),
+      taskCode: matter.flatMap { configuration.matter($0)?.taskCode })
+  }
+
   /// hours × rate, to the cent.
   package func amount(hours: Double, rate: Double) -> Double {
     (hours * rate * 100).rounded() / 100

@@ -80,11 +80,9 @@ package enum Settlement {
     _ id: String, _ rows: [DraftRow], minutes: Double, narrative: String, _ pricing: Pricing, _ configuration: Configuration
   ) -> SettledEntry {
     let first = rows[0]
-    let billed = pricing.billedMinutes(minutes)
-    let hours = pricing.hours(billedMinutes: billed)
-    let client = first.client.isEmpty ? nil : first.client
-    let matter = first.matter.isEmpty ? nil : first.matter
-    let rate = pricing.rate(client: client, matter: matter, timekeeper: first.timekeeper)
+    let price = pricing.price(
+      minutes: minutes, client: first.client.isEmpty ? nil : first.client, matter: first.matter.isEmpty ? nil : first.matter,
+      timekeeper: first.timekeeper)
     var seen: Set<String> = []
     let sources = rows.compactMap { row -> EntrySource? in
       guard seen.insert(row.contentHash).inserted else { return nil }
@@ -95,8 +93,8 @@ package enum Settlement {
       entryID: id, messageID: first.messageID, contentHash: first.contentHash, source: first.source,
       threadID: first.threadID, sentAt: first.sentAt, workDate: first.entry.workDate, timekeeper: first.timekeeper,
       direction: first.direction, client: first.client, matter: first.matter, activityCode: first.entry.activity.rawValue,
-      taskCode: matter.flatMap { configuration.matter($0)?.taskCode } ?? "", basis: first.entry.basis.rawValue,
-      minutes: (minutes * 100).rounded() / 100, hours: hours, rate: rate, amount: pricing.amount(hours: hours, rate: rate),
+      taskCode: price.taskCode ?? "", basis: first.entry.basis.rawValue,
+      minutes: (minutes * 100).rounded() / 100, hours: price.hours, rate: price.rate, amount: price.amount,
       currency: configuration.billing.currency, narrative: narrative, evidence: String(evidence.prefix(2000)),
       confidence: rows.map(\.entry.confidence).min() ?? 0, analyzer: first.analyzer, messageCount: sources.count,
       sources: sources)

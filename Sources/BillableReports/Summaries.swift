@@ -46,11 +46,7 @@ package enum Summaries {
     let parts = day.split(separator: "-").compactMap { Int($0) }
     guard parts.count == 3 else { return "unknown" }
     func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
-      let year = m <= 2 ? y - 1 : y
-      let era = (year >= 0 ? year : year - 399) / 400
-      let yoe = year - era * 400
-      let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1
-      return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+      Int(CivilDate.days(year: Int64(y), month: Int64(m), day: Int64(d)))
     }
     let days = daysFromCivil(parts[0], parts[1], parts[2])
     let weekday = ((days % 7) + 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday; Monday = 1

@@ -52,12 +52,11 @@ struct AnalysisFixtureTests {
         reason: analysis.reason?.rawValue, client: analysis.client, matter: analysis.matter, attribution: analysis.attribution,
         candidates: analysis.candidates,
         entries: analysis.entries.map { entry in
-          let billed = pricing.billedMinutes(entry.minutes)
-          let hours = pricing.hours(billedMinutes: billed)
-          let rate = pricing.rate(client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper)
+          let price = pricing.price(
+            minutes: entry.minutes, client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper)
           return Golden.Entry(
-            basis: entry.basis.rawValue, minutes: entry.minutes, billedMinutes: billed, hours: hours, rate: rate,
-            amount: pricing.amount(hours: hours, rate: rate), activity: entry.activity.rawValue, narrative: entry.narrative,
+            basis: entry.basis.rawValue, minutes: entry.minutes, billedMinutes: price.billedMinutes, hours: price.hours,
+            rate: price.rate, amount: price.amount, activity: entry.activity.rawValue, narrative: entry.narrative,
             workDate: entry.workDate, calendar: entry.calendar)
         })
     }

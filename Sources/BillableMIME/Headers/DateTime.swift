@@ -1,3 +1,5 @@
+import BillableModel
+
 /// A header date: the instant, and the zone offset it was written in.
 package struct MessageDate: Sendable, Hashable {
   /// Seconds since 1970-01-01T00:00:00Z.
@@ -25,7 +27,7 @@ package struct MessageDate: Sendable, Hashable {
       rest += 86_400
       days -= 1
     }
-    let (year, month, day) = civil(fromDays: days)
+    let (year, month, day) = CivilDate.date(fromDays: days)
     func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
     var text = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(two(month))-\(two(day))"
     text += "T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))"
@@ -33,30 +35,6 @@ package struct MessageDate: Sendable, Hashable {
     let sign = offset < 0 ? "-" : "+"
     let magnitude = Int64(abs(offset))
     return text + "\(sign)\(two(magnitude / 3600)):\(two(magnitude % 3600 / 60))"
-  }
-
-  /// Days since the epoch for a proleptic Gregorian date (Howard Hinnant's algorithm).
-  static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
-  }
-
-  static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (m <= 2 ? y + 1 : y, m, d)
   }
 }
 
@@ -115,7 +93,7 @@ enum DateTimeParser {
     if y < 50 { y += 2000 } else if y < 1000 { y += 1900 }  // RFC 5322 section 4.3
     let h = hour ?? 0
     guard (0...23).contains(h), (0...59).contains(minute), (0...60).contains(second) else { return nil }
-    let days = MessageDate.days(year: y, month: m, day: d)
+    let days = CivilDate.days(year: y, month: m, day: d)
     let zoneOffset = offset ?? 0
     let seconds = days * 86_400 + h * 3600 + minute * 60 + min(second, 59) - Int64(zoneOffset)
     return MessageDate(secondsSinceEpoch: seconds, utcOffsetSeconds: hasZone ? zoneOffset : 0, hasZone: hasZone)

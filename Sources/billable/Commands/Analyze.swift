@@ -68,23 +68,9 @@ struct AnalysisReport {
   let pricing: Pricing
   let configuration: Configuration
 
-  struct PricedEntry {
-    var entry: DraftEntry
-    var billedMinutes: Int
-    var hours: Double
-    var rate: Double
-    var amount: Double
-    var taskCode: String?
-  }
-
-  func priced(_ analysis: MessageAnalysis) -> [PricedEntry] {
+  func priced(_ analysis: MessageAnalysis) -> [(entry: DraftEntry, price: Pricing.Price)] {
     analysis.entries.map { entry in
-      let billed = pricing.billedMinutes(entry.minutes)
-      let hours = pricing.hours(billedMinutes: billed)
-      let rate = pricing.rate(client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper)
-      return PricedEntry(
-        entry: entry, billedMinutes: billed, hours: hours, rate: rate, amount: pricing.amount(hours: hours, rate: rate),
-        taskCode: analysis.matter.flatMap { configuration.matter($0)?.taskCode })
+      (entry, pricing.price(minutes: entry.minutes, client: analysis.client, matter: analysis.matter, timekeeper: analysis.timekeeper))
     }
   }
 
@@ -123,10 +109,11 @@ struct AnalysisReport {
       if !entries.isEmpty { lines.append("  entries") }
       for (index, priced) in entries.enumerated() {
         let entry = priced.entry
+        let price = priced.price
         lines.append(
           "    \(index + 1). \(entry.basis.rawValue) \(entry.activity.rawValue) on \(entry.workDate.isEmpty ? "?" : entry.workDate): "
-            + "\(Self.format(entry.minutes)) min -> \(priced.billedMinutes) min = \(Self.format(priced.hours)) h x "
-            + "\(Self.money(priced.rate)) = \(Self.money(priced.amount)) \(configuration.billing.currency)")
+            + "\(Self.format(entry.minutes)) min -> \(price.billedMinutes) min = \(Self.format(price.hours)) h x "
+            + "\(Self.money(price.rate)) = \(Self.money(price.amount)) \(configuration.billing.currency)")
         lines.append("       \(entry.narrative)")
         lines.append("       evidence: \(entry.evidence)")
       }
@@ -148,11 +135,12 @@ struct AnalysisReport {
     let analysesJSON: [JSON] = analyses.map { analysis in
       let entries: [JSON] = priced(analysis).map { priced in
         let entry = priced.entry
+        let price = priced.price
         var fields: [(String, JSON)] = [
           ("basis", .string(entry.basis.rawValue)), ("minutes", .number(entry.minutes)),
-          ("billed_minutes", .int(priced.billedMinutes)), ("hours", .number(priced.hours)), ("rate", .number(priced.rate)),
-          ("amount", .number(priced.amount)), ("currency", .string(configuration.billing.currency)),
-          ("activity_code", .string(entry.activity.rawValue)), ("task_code", .optional(priced.taskCode)),
+          ("billed_minutes", .int(price.billedMinutes)), ("hours", .number(price.hours)), ("rate", .number(price.rate)),
+          ("amount", .number(price.amount)), ("currency", .string(configuration.billing.currency)),
+          ("activity_code", .string(entry.activity.rawValue)), ("task_code", .optional(price.taskCode)),
           ("narrative", .string(entry.narrative)), ("evidence", .string(entry.evidence)),
           ("confidence", .number(entry.confidence)), ("work_date", .string(entry.workDate)),
         ]

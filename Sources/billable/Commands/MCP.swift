@@ -298,7 +298,8 @@ struct BillableTools: Sendable {
     var applied: [Value] = []
     for key in changes.keys.sorted() {
       guard let value = changes[key]?.stringValue else { throw ToolError("the value of '\(key)' must be a string") }
-      let before = (try? ConfigEditor.get(key, in: try configuration(), text: text, file: configPath)) ?? ""
+      let current = try? ConfigurationLoader.load(text: text, file: configPath)
+      let before = current.flatMap { try? ConfigEditor.get(key, in: $0, text: text, file: configPath) } ?? ""
       do {
         text = try ConfigEditor.set(key, to: value, in: text, file: configPath)
       } catch let errors as ConfigErrors {
