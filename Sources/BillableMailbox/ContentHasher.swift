@@ -16,30 +16,22 @@ package enum ContentHasher {
   package static func hash(canonicalizing bytes: [UInt8]) -> ContentHash {
     var end = bytes.count
     while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+    let newline: [UInt8] = [0x0A]
     let digest = sha256 { update in
       bytes.withUnsafeBytes { raw in
-        let body = UnsafeRawBufferPointer(rebasing: raw[0..<end])
-        if let base = body.baseAddress, memchr(base, 0x0D, body.count) != nil {
-          var normalized = [UInt8]()
-          normalized.reserveCapacity(end)
-          var i = 0
-          while i < end {
-            let byte = bytes[i]
-            if byte == 0x0D {
-              normalized.append(0x0A)
-              if i + 1 < end, bytes[i + 1] == 0x0A { i += 1 }
-            } else {
-              normalized.append(byte)
-            }
-            i += 1
-          }
-          normalized.withUnsafeBytes { update($0) }
-        } else {
-          update(body)
+        // Each CR-free stretch is hashed where it stands and each CR or CRLF as one LF, so a
+        // CRLF message is never copied.
+        var start = 0
+        while start < end, let base = raw.baseAddress, let cr = memchr(base + start, 0x0D, end - start) {
+          let at = base.distance(to: UnsafeRawPointer(cr))
+          update(UnsafeRawBufferPointer(rebasing: raw[start..<at]))
+          newline.withUnsafeBytes { update($0) }
+          start = at + 1
+          if start < end, raw[start] == 0x0A { start += 1 }
         }
+        update(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
       }
-      var newline: UInt8 = 0x0A
-      withUnsafeBytes(of: &newline) { update($0) }
+      newline.withUnsafeBytes { update($0) }
     }
     return ContentHash(digest: digest)
   }

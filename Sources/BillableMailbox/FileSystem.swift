@@ -30,7 +30,7 @@ enum FileSystem {
       }
       if name != "." && name != ".." { names.append(name) }
     }
-    return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   /// The whole file; for single-message files only (mboxes are streamed).

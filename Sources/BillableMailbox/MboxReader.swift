@@ -123,7 +123,6 @@ package final class MboxReader {
       break
     }
     if filled - start == 0 && !messageStartsAtSeparator { return nil }
-    _ = messageStartsAtSeparator
 
     let messageOffset = fileOffset + Int64(start)
     if let framed = try framedByContentLength() {

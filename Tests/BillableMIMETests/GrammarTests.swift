@@ -147,11 +147,23 @@ struct GrammarTests {
       ("bad=ZZ", "bad=ZZ", true),
       ("lone=4", "lone=4", true),
       ("end=", "end", false),
+      ("inner \t  space", "inner \t  space", false),
     ])
   func quotedPrintable(_ input: String, _ expected: String, _ invalid: Bool) {
     let decoded = QuotedPrintable.decode(Array(input.utf8))
     #expect(String(decoding: decoded.bytes, as: UTF8.self) == expected)
     #expect(decoded.invalid == invalid)
+  }
+
+  /// Each of these once cost a scan of the rest of the input per byte or per `=?` (quadratic);
+  /// at this size that took seconds, and a hostile half-megabyte header far longer.
+  @Test("hostile repetition reads as written")
+  func hostileRepetition() {
+    for value in [String(repeating: "=?x?q?a", count: 20_000), String(repeating: "=?a", count: 40_000)] {
+      #expect(EncodedWord.decode(Array(value.utf8)) == value)
+    }
+    let spaces = String(repeating: " ", count: 200_000) + "x"
+    #expect(QuotedPrintable.decode(Array(spaces.utf8)).bytes == Array(spaces.utf8))
   }
 
   @Test(

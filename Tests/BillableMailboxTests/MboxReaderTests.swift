@@ -92,6 +92,10 @@ struct MboxReaderTests {
     #expect(ContentHasher.hash(canonicalizing: bytes) == ContentHasher.hash(canonicalizing: Fixtures.toCRLF(bytes)))
     #expect(ContentHasher.hash(canonicalizing: bytes) == ContentHasher.hash(canonicalizing: bytes + [0x0A, 0x0A]))
     #expect(ContentHasher.hash(canonicalizing: bytes) != ContentHasher.hash(canonicalizing: bytes + [0x78]))
+    // Lone CRs (old Mac line ends) read as LF too, wherever they stand.
+    #expect(
+      ContentHasher.hash(canonicalizing: Array("\rA: b\r\rc\r\nd\r".utf8))
+        == ContentHasher.hash(canonicalizing: Array("\nA: b\n\nc\nd\n".utf8)))
   }
 
   /// A multi-megabyte mbox written here, with messages of varied sizes straddling the reader's

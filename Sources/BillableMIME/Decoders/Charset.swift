@@ -105,16 +105,10 @@ package enum Charset {
   static func canonicalName(_ label: String?) -> String {
     guard let label else { return "" }
     // Most mail says one of these, in some case; skip the general path for them.
-    var utf8 = label.utf8.makeIterator()
-    var folded = [UInt8]()
-    folded.reserveCapacity(16)
-    while let byte = utf8.next(), folded.count <= 16 { folded.append(ByteScan.lower(byte)) }
-    switch folded {
-    case Array("utf-8".utf8): return "utf-8"
-    case Array("us-ascii".utf8): return "us-ascii"
-    case Array("iso-8859-1".utf8): return "iso-8859-1"
-    case Array("windows-1252".utf8): return "windows-1252"
-    default: break
+    let bytes = label.utf8
+    for common: StaticString in ["utf-8", "us-ascii", "iso-8859-1", "windows-1252"]
+    where ByteScan.equalsLowercase(bytes, common) {
+      return common.description
     }
     var name = label.lowercased()
     name = String(name.drop { " \t\"'".contains($0) }.reversed().drop { " \t\"'".contains($0) }.reversed())

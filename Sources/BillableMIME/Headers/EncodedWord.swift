@@ -19,6 +19,7 @@ enum EncodedWord {
     var words = 0
     var i = 0
     let count = raw.count
+    var ends = TextEnds(raw: raw)
 
     func flushWord() {
       if let charset = pendingCharset {
@@ -36,7 +37,7 @@ enum EncodedWord {
     }
 
     while i < count {
-      if raw[i] == 0x3D, i + 1 < count, raw[i + 1] == 0x3F, words < maxWords, let word = parseWord(raw, at: i) {
+      if raw[i] == 0x3D, i + 1 < count, raw[i + 1] == 0x3F, words < maxWords, let word = parseWord(raw, at: i, ends: &ends) {
         words += 1
         if pendingCharset != nil, literalIsWhitespace {
           // Only whitespace between two words: it is dropped (RFC 2047 section 6.2), and words
@@ -66,11 +67,6 @@ enum EncodedWord {
     return out
   }
 
-  /// Decodes `value` only when it looks like it holds encoded words (used for parameters).
-  static func decodeIfEncoded(_ value: [UInt8]) -> String {
-    decode(value)
-  }
-
   private struct Word {
     var charset: String
     var bytes: [UInt8]
@@ -78,14 +74,45 @@ enum EncodedWord {
     var malformed: Bool
   }
 
+  /// Where the encoded text that starts at a position ends: the next `?=`, or `nil` when a line
+  /// break or the end of the value comes first.
+  ///
+  /// The answer is remembered, and `decode` asks with ever larger positions, so a value full of
+  /// unterminated `=?x?q?` costs one pass rather than one pass per `=?` (quadratic in a hostile
+  /// header of half a megabyte).
+  private struct TextEnds {
+    let raw: [UInt8]
+    private var searchedFrom = Int.max
+    private var stop = 0  // the first "?=", CR or LF at or after `searchedFrom` (raw.count: none)
+
+    init(raw: [UInt8]) { self.raw = raw }
+
+    mutating func terminator(from start: Int) -> Int? {
+      if start < searchedFrom || start > stop {
+        var j = start
+        while j < raw.count, raw[j] != 0x0A, raw[j] != 0x0D, !(raw[j] == 0x3F && j + 1 < raw.count && raw[j + 1] == 0x3D) {
+          j += 1
+        }
+        searchedFrom = start
+        stop = j
+      }
+      return stop < raw.count && raw[stop] == 0x3F ? stop : nil
+    }
+  }
+
+  /// Longer than any registered charset name (with an RFC 2231 language suffix); bounds the
+  /// scan so a value of `=?` without any `?` after it is not read once per `=?`.
+  private static let maxCharsetLength = 80
+
   /// Parses one encoded word at `start` (which holds `=?`).
-  private static func parseWord(_ raw: [UInt8], at start: Int) -> Word? {
+  private static func parseWord(_ raw: [UInt8], at start: Int, ends: inout TextEnds) -> Word? {
     let count = raw.count
     var i = start + 2
     let charsetStart = i
     while i < count, raw[i] != 0x3F {
       let byte = raw[i]
       if byte <= 0x20 || byte >= 0x7F || byte == 0x3D && i == charsetStart { return nil }
+      if i - charsetStart >= maxCharsetLength { return nil }
       i += 1
     }
     guard i < count, i > charsetStart, i + 2 < count, raw[i + 2] == 0x3F else { return nil }
@@ -94,15 +121,9 @@ enum EncodedWord {
     let encoding = ByteScan.lower(raw[i + 1])
     guard encoding == 0x62 || encoding == 0x71 else { return nil }
     let textStart = i + 3
-    var j = textStart
     // Encoded text ends at "?="; no whitespace is allowed inside, but some mailers put spaces in
     // Q words, so accept them as long as the terminator comes before the next line break.
-    while j + 1 < count {
-      if raw[j] == 0x3F, raw[j + 1] == 0x3D { break }
-      if raw[j] == 0x0A || raw[j] == 0x0D { return nil }
-      j += 1
-    }
-    guard j + 1 < count, raw[j] == 0x3F, raw[j + 1] == 0x3D else { return nil }
+    guard textStart <= count, let j = ends.terminator(from: textStart) else { return nil }
     let text = raw[textStart..<j]
     var malformed = false
     let bytes: [UInt8]

@@ -30,11 +30,6 @@ extension Array where Element == HeaderField {
   package func first(_ key: String) -> HeaderField? {
     first { $0.key == key }
   }
-
-  /// Every field named `key` (lowercase), in order.
-  package func all(_ key: String) -> [HeaderField] {
-    filter { $0.key == key }
-  }
 }
 
 /// Decoding of header bytes that are not RFC 2047 words.

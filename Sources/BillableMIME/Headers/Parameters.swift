@@ -126,7 +126,7 @@ package struct ParameterizedValue: Sendable, Hashable {
         // name*=charset'lang'value: a single extended section wins over a plain duplicate.
         plain[piece.name] = decodeExtended([(0, true, piece.value)])
       } else if plain[piece.name] == nil {
-        plain[piece.name] = EncodedWord.decodeIfEncoded(piece.value)
+        plain[piece.name] = EncodedWord.decode(piece.value)
       } else {
         defects.append(Defect(.invalidParameter, offset: offset, partPath: partPath, detail: "duplicate '\(piece.name)'"))
       }

@@ -68,6 +68,4 @@ package struct MessagePart: Sendable {
   package var mediaSubtype: Substring { mimeType.split(separator: "/").dropFirst().first ?? "" }
   /// Marked as an attachment (Content-Disposition: attachment).
   package var isAttachment: Bool { disposition == "attachment" }
-  /// Whether this is a multipart container.
-  package var isMultipart: Bool { kind == .multipart }
 }

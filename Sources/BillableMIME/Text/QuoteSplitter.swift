@@ -70,41 +70,29 @@ package enum QuoteSplitter {
 
     func isBlank(_ index: Int) -> Bool { trimmed(index).isEmpty }
 
+    /// Whether `literal` (lowercase ASCII) stands at `offset`, ignoring ASCII case.
+    private func matches(_ literal: StaticString, at offset: Int) -> Bool {
+      let p = literal.utf8Start
+      for i in 0..<literal.utf8CodeUnitCount where ByteScan.lower(bytes[offset + i]) != p[i] { return false }
+      return true
+    }
+
     func hasPrefix(_ index: Int, _ literal: StaticString) -> Bool {
       let range = trimmed(index)
-      let count = literal.utf8CodeUnitCount
-      guard range.count >= count else { return false }
-      let p = literal.utf8Start
-      for i in 0..<count where ByteScan.lower(bytes[range.lowerBound + i]) != p[i] { return false }
-      return true
+      return range.count >= literal.utf8CodeUnitCount && matches(literal, at: range.lowerBound)
     }
 
     func hasSuffix(_ index: Int, _ literal: StaticString) -> Bool {
       let range = trimmed(index)
       let count = literal.utf8CodeUnitCount
-      guard range.count >= count else { return false }
-      let p = literal.utf8Start
-      let base = range.upperBound - count
-      for i in 0..<count where ByteScan.lower(bytes[base + i]) != p[i] { return false }
-      return true
+      return range.count >= count && matches(literal, at: range.upperBound - count)
     }
 
     func contains(_ index: Int, _ literal: StaticString) -> Bool {
       let range = trimmed(index)
       let count = literal.utf8CodeUnitCount
       guard range.count >= count else { return false }
-      let p = literal.utf8Start
-      var start = range.lowerBound
-      while start + count <= range.upperBound {
-        var match = true
-        for i in 0..<count where ByteScan.lower(bytes[start + i]) != p[i] {
-          match = false
-          break
-        }
-        if match { return true }
-        start += 1
-      }
-      return false
+      return (range.lowerBound...(range.upperBound - count)).contains { matches(literal, at: $0) }
     }
 
     func containsByte(_ index: Int, _ byte: UInt8) -> Bool {
