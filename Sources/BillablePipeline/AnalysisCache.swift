@@ -17,9 +17,6 @@ import Glibc
 package final class AnalysisCache: @unchecked Sendable {
   package let directory: URL
   private let lock = NSLock()
-  private var hits = 0
-  private var misses = 0
-  private var corrupt = 0
   private var createdFolders: Set<String> = []
 
   package init(directory: String) {
@@ -35,18 +32,10 @@ package final class AnalysisCache: @unchecked Sendable {
   /// The cached analyses, or `nil` (a miss).
   package func load(contentHash: String, fingerprint: String) -> [MessageAnalysis]? {
     let url = url(contentHash: contentHash, fingerprint: fingerprint)
-    guard let data = try? Data(contentsOf: url) else {
-      count(hit: false)
-      return nil
-    }
-    guard let entry = try? JSONDecoder().decode(CacheEntry.self, from: data), entry.contentHash == contentHash,
+    guard let data = try? Data(contentsOf: url),
+      let entry = try? JSONDecoder().decode(CacheEntry.self, from: data), entry.contentHash == contentHash,
       entry.fingerprint == fingerprint
-    else {
-      lock.withLock { corrupt += 1 }
-      count(hit: false)
-      return nil
-    }
-    count(hit: true)
+    else { return nil }
     return entry.analyses
   }
 
@@ -71,15 +60,6 @@ package final class AnalysisCache: @unchecked Sendable {
     close(descriptor)
     if written != data.count || rename(temporary, url.path) != 0 { unlink(temporary) }
   }
-
-  private func count(hit: Bool) {
-    lock.withLock {
-      if hit { hits += 1 } else { misses += 1 }
-    }
-  }
-
-  /// Hits, misses and corrupt entries seen since this object was made.
-  package var counts: (hits: Int, misses: Int, corrupt: Int) { lock.withLock { (hits, misses, corrupt) } }
 
   /// Entries and bytes on disk.
   package func usage() -> (entries: Int, bytes: Int) {

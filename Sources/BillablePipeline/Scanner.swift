@@ -48,7 +48,6 @@ package struct ScanSummary: Sendable {
   package var unique = 0
   package var duplicates = 0
   package var alreadyStored = 0
-  package var analysed = 0
   package var newToStore = 0
   package var cacheHits = 0
   package var cacheMisses = 0
@@ -63,6 +62,9 @@ package struct ScanSummary: Sendable {
   package var newSources = 0
   package var settled = false
   package init() {}
+
+  /// Some inputs could not be read or some messages could not be parsed.
+  package var isPartial: Bool { errorMessages > 0 || readFailures > 0 }
 }
 
 /// Progress, reported after each batch.
@@ -70,6 +72,7 @@ package struct ScanProgress: Sendable {
   package var messages: Int
   package var bytes: Int
   package var cacheHits: Int
+  /// Messages the analyzer read (cache misses).
   package var analysed: Int
 }
 
@@ -115,7 +118,7 @@ package final class Scanner {
       batchHashes.removeAll(keepingCapacity: true)
       extraSources.removeAll(keepingCapacity: true)
       summary.batches += 1
-      progress?(ScanProgress(messages: summary.messagesRead, bytes: summary.bytes, cacheHits: summary.cacheHits, analysed: summary.analysed))
+      progress?(ScanProgress(messages: summary.messagesRead, bytes: summary.bytes, cacheHits: summary.cacheHits, analysed: summary.cacheMisses))
       if let limit = options.crashAfterBatches, summary.batches >= limit {
         // Simulates kill -9 right after a commit, for the resume test.
         _exit(137)
@@ -179,9 +182,10 @@ package final class Scanner {
     var work: [Work] = []
     var known: [(String, SourceRef)] = []
     for (index, raw) in batch.enumerated() {
-      if !options.reanalyse, let stored = try store.storedFingerprint(contentHash: raw.contentHash.hex), stored == fingerprint {
-        known.append((raw.contentHash.hex, raw.source))
-        for extra in extraSources[index] ?? [] { known.append((raw.contentHash.hex, extra)) }
+      let hash = raw.contentHash.hex
+      if !options.reanalyse, let stored = try store.storedFingerprint(contentHash: hash), stored == fingerprint {
+        known.append((hash, raw.source))
+        for extra in extraSources[index] ?? [] { known.append((hash, extra)) }
         summary.alreadyStored += 1
         continue
       }
@@ -224,7 +228,6 @@ package final class Scanner {
       guard var record else { continue }
       record.sources += extraSources[index] ?? []
       if hit { summary.cacheHits += 1 } else { summary.cacheMisses += 1 }
-      summary.analysed += hit ? 0 : 1
       if record.status == "error" { summary.errorMessages += 1 }
       summary.problems += record.problems.count
       records.append(record)

@@ -111,6 +111,9 @@ final class Statement {
     return self
   }
 
+  /// Ends the current execution (releasing its read snapshot); bindings stay.
+  func reset() { sqlite3_reset(handle) }
+
   /// Steps once; true when a row is available.
   func step() throws -> Bool {
     switch sqlite3_step(handle) {

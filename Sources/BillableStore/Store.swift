@@ -10,11 +10,8 @@ import Foundation
 package final class Store {
   let connection: Connection
   package let path: String
-  private let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return encoder
-  }()
+  /// Prepared once: `storedFingerprint` runs for every message a scan reads.
+  private var fingerprintStatements: (analysed: Statement, known: Statement)?
 
   /// Opens (creating if needed) the store at `path`; `:memory:` for tests.
   /// - Throws: `StoreError` when the file cannot be opened or its schema is newer than this
@@ -166,13 +163,19 @@ package final class Store {
 
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
   package func storedFingerprint(contentHash: String) throws -> String? {
-    let statement = try connection.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1")
-    statement.bind([contentHash])
-    if try statement.step() { return statement.string(0) }
-    // A stored message with no analyses (none apply) is still known under the run's fingerprint.
-    let known = try connection.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
-    known.bind([contentHash])
-    return try known.step() ? known.string(0) : nil
+    let statements = try fingerprintStatements ?? (
+      // A stored message with no analyses (none apply) is still known under the run's fingerprint.
+      connection.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1"),
+      connection.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
+    )
+    fingerprintStatements = statements
+    for statement in [statements.analysed, statements.known] {
+      statement.bind([contentHash])
+      // Reset so a kept statement does not hold a read transaction open between messages.
+      defer { statement.reset() }
+      if try statement.step() { return statement.string(0) }
+    }
+    return nil
   }
 
   /// A value of the store's own bookkeeping (the digest of the last settlement).

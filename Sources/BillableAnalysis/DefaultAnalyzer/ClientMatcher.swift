@@ -77,6 +77,11 @@ package enum ClientMatcher {
     return Result(client: chosen.client.id, matter: matter, rule: rule, evidence: evidence)
   }
 
+  /// Whether `address` (lowercase) is the client's, by address or by domain.
+  package static func owns(_ client: Configuration.Client, _ address: String) -> Bool {
+    client.addresses.contains(address) || client.domains.contains { domainMatches(address, $0) }
+  }
+
   /// `jo@mail.acme.example` matches `acme.example`.
   package static func domainMatches(_ address: String, _ domain: String) -> Bool {
     guard let at = address.lastIndex(of: "@") else { return false }

@@ -218,9 +218,7 @@ package struct DefaultAnalyzer: Analyzer {
     // Calendar events with a client.
     for event in calendarEvents {
       let clientsInEvent = event.participants.contains { address in
-        configuration.clients.contains { client in
-          client.addresses.contains(address) || client.domains.contains { ClientMatcher.domainMatches(address, $0) }
-        }
+        configuration.clients.contains { ClientMatcher.owns($0, address) }
       }
       guard clientsInEvent || match.rule.hasPrefix("matter") else {
         evidence.append("calendar event '\(event.summary)' has no client participant: not an entry")
@@ -306,10 +304,7 @@ package struct DefaultAnalyzer: Analyzer {
     guard !addresses.isEmpty else { return .communicateClient }
     if addresses.allSatisfy({ address in firm.contains { ClientMatcher.domainMatches(address, $0) } }) { return .communicateTeam }
     let clientRecord = client.flatMap { configuration.client($0) }
-    let isClient = { (address: String) -> Bool in
-      guard let clientRecord else { return false }
-      return clientRecord.addresses.contains(address) || clientRecord.domains.contains { ClientMatcher.domainMatches(address, $0) }
-    }
+    let isClient = { (address: String) -> Bool in clientRecord.map { ClientMatcher.owns($0, address) } ?? false }
     if addresses.contains(where: isClient) { return .communicateClient }
     let lawLike = ["law", "legal", "llp", "counsel", "attorney", "avocat", "solicitor"]
     if addresses.contains(where: { address in lawLike.contains { address.split(separator: "@").last?.contains($0) ?? false } }) {
@@ -323,9 +318,7 @@ package struct DefaultAnalyzer: Analyzer {
     guard let address else { return "unknown" }
     let name = address.name.isEmpty ? (address.comment ?? address.address) : address.name
     let lower = address.address.lowercased()
-    if let client = configuration.clients.first(where: { client in
-      client.addresses.contains(lower) || client.domains.contains { ClientMatcher.domainMatches(lower, $0) }
-    }) {
+    if let client = configuration.clients.first(where: { ClientMatcher.owns($0, lower) }) {
       return "\(name) (\(client.name))"
     }
     return name

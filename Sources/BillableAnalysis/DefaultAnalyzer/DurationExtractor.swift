@@ -91,42 +91,43 @@ package enum DurationExtractor {
     return true
   }
 
-  /// Sentences: split at line breaks and at `.`, `!`, `?` followed by a space (a decimal
-  /// point or ".3" is not an end).
+  private static let disclaimerMarkers = [
+    "confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error",
+  ].map { Array($0.utf8) }
+
   /// Sentences, each with whether its paragraph reads as a legal disclaimer.
   static func sentencesWithContext(_ text: String) -> [(String, Bool)] {
     var result: [(String, Bool)] = []
     for line in logicalLines(text) {
       let lower = ClientMatcher.asciiLowercased(line)
-      let markers = ["confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error"]
-      let isDisclaimer = markers.filter { ClientMatcher.contains(lower, Array($0.utf8)) }.count >= 2
-      for sentence in sentences(line) { result.append((sentence, isDisclaimer)) }
+      let isDisclaimer = disclaimerMarkers.filter { ClientMatcher.contains(lower, $0) }.count >= 2
+      for sentence in sentences(inLogicalLine: line) { result.append((sentence, isDisclaimer)) }
     }
     return result
   }
 
-  static func sentences(_ text: String) -> [String] {
+  /// A logical line's sentences: split at `.`, `!`, `?` or `;` followed by a space (a decimal
+  /// point or ".3" is not an end).
+  private static func sentences(inLogicalLine line: String) -> [String] {
     var result: [String] = []
-    for line in logicalLines(text) {
-      // Over UTF-8 bytes: every separator is ASCII, and Characters cost a grapheme break each.
-      let bytes = Array(line.utf8)
-      var start = 0
-      var index = 0
-      while index < bytes.count {
-        let byte = bytes[index]
-        if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B {  // . ! ? ;
-          let atEnd = index + 1 == bytes.count || bytes[index + 1] == 0x20
-          let previous = index > 0 ? bytes[index - 1] : 0x20
-          // Keep "Mr." "e.g." and ".3 for review" together.
-          if atEnd && !(byte == 0x2E && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index))) {
-            appendSentence(bytes[start...index], to: &result)
-            start = index + 1
-          }
+    // Over UTF-8 bytes: every separator is ASCII, and Characters cost a grapheme break each.
+    let bytes = Array(line.utf8)
+    var start = 0
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B {  // . ! ? ;
+        let atEnd = index + 1 == bytes.count || bytes[index + 1] == 0x20
+        let previous = index > 0 ? bytes[index - 1] : 0x20
+        // Keep "Mr." "e.g." and ".3 for review" together.
+        if atEnd && !(byte == 0x2E && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index))) {
+          appendSentence(bytes[start...index], to: &result)
+          start = index + 1
         }
-        index += 1
       }
-      if start < bytes.count { appendSentence(bytes[start...], to: &result) }
+      index += 1
     }
+    if start < bytes.count { appendSentence(bytes[start...], to: &result) }
     return result
   }
 
