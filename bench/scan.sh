@@ -38,9 +38,8 @@ for file in "${files[@]}"; do
     read -r s kb < <(timed "$work/$mode.out" "$BILLABLE" scan --config "$HERE/billable.toml" --db "$work/b.sqlite" \
       --out "$work/reports" "$file")
     run="$work/reports/run.json"
-    messages=$(python3 -c "import json;print(json.load(open('$run'))['this_run']['messages_read'])")
-    entries=$(python3 -c "import json;print(json.load(open('$run'))['store']['entries'])")
-    hits=$(python3 -c "import json;r=json.load(open('$run'))['this_run'];print(r['cache_hits'] + r['already_stored'])")
+    read -r messages entries hits < <(python3 -c "import json;r=json.load(open('$run'));t=r['this_run'];\
+print(t['messages_read'], r['store']['entries'], t['cache_hits'] + t['already_stored'])")
     row=$(awk -v mb="$mb" -v m="$messages" -v s="$s" -v kb="$kb" -v e="$entries" \
       'BEGIN { printf "%.1f,%d,%.3f,%.1f,%.0f,%.1f,%d,%.0f", mb, m, s, mb / s, m / s, kb / 1024, e, e / s }')
     echo "$mode,$corpus,$row,$hits" >> "$CSV"

@@ -14,6 +14,14 @@ package enum ConfigEditor {
   ///   valid TOML is taken as a string.
   /// - Throws: `ConfigErrors` if the key is unknown or the result does not validate.
   package static func set(_ key: String, to value: String, in text: String, file: String) throws -> String {
+    try apply(key, to: value, in: text, file: file).text
+  }
+
+  /// `set`, with the configuration the new text was validated as (so a caller changing several
+  /// keys need not parse each text again).
+  package static func apply(_ key: String, to value: String, in text: String, file: String) throws
+    -> (text: String, configuration: Configuration)
+  {
     let literal = tomlLiteral(value)
     let (tablePath, leaf) = try resolve(key, in: text, file: file)
     let locator = KeyLocator(text: text)
@@ -21,7 +29,7 @@ package enum ConfigEditor {
     let fullKey = tablePath.isEmpty ? leaf : "\(tablePath).\(leaf)"
     if let line = locator.lines[fullKey] {
       let original = lines[line - 1]
-      guard let equals = original.firstIndex(of: "=") else { return text }
+      guard let equals = original.firstIndex(of: "=") else { return (text, try ConfigurationLoader.load(text: text, file: file)) }
       let comment = KeyLocator.stripComment(original).count < original.count
         ? "  " + original[original.index(original.startIndex, offsetBy: KeyLocator.stripComment(original).count)...]
           .trimmingCharacters(in: .whitespaces) : ""
@@ -49,12 +57,11 @@ package enum ConfigEditor {
       lines.append("")
     }
     let result = lines.joined(separator: "\n")
-    _ = try ConfigurationLoader.load(text: result, file: file)
-    return result
+    return (result, try ConfigurationLoader.load(text: result, file: file))
   }
 
   /// The value of `key` as written in the effective configuration (defaults included).
-  package static func get(_ key: String, in configuration: Configuration, text: String, file: String) throws -> String {
+  package static func get(_ key: String, in configuration: Configuration, file: String) throws -> String {
     let rendered = ConfigRenderer.render(configuration)
     let (tablePath, leaf) = try resolve(key, in: rendered, file: file, allowMissing: true)
     let locator = KeyLocator(text: rendered)

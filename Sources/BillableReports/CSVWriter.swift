@@ -17,11 +17,7 @@ package struct CSVWriter {
   }
 
   package mutating func writeRow(_ fields: [String]) {
-    for (index, field) in fields.enumerated() {
-      if index > 0 { text += "," }
-      text += Self.quote(guardsFormulas ? Self.defuse(field) : field)
-    }
-    text += "\n"
+    text += Self.line(guardsFormulas ? fields.map(Self.defuse) : fields)
   }
 
   /// One row, quoted, with its line end (no guarding: for the dataset).

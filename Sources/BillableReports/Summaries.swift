@@ -23,15 +23,7 @@ package enum Summaries {
   /// Groups entries by `key`, in key order.
   package static func aggregate(_ entries: [SettledEntry], by key: (SettledEntry) -> [String]) -> [Row] {
     var rows: [[String]: Row] = [:]
-    for entry in entries {
-      let k = key(entry) + [entry.currency]
-      var row = rows[k] ?? Row(key: key(entry), currency: entry.currency)
-      row.entries += 1
-      row.minutes += entry.minutes
-      row.hours += entry.hours
-      row.amount += entry.amount
-      rows[k] = row
-    }
+    for entry in entries { Accumulator.add(entry, key: key(entry), to: &rows) }
     return rows.keys.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { rows[$0] }.map { row in
       var row = row
       row.hours = (row.hours * 100).rounded() / 100

@@ -74,7 +74,7 @@ struct ConfigurationTests {
   func get() throws {
     let text = "[timekeeper]\nid = \"JD\"\naddresses = [\"jd@x.example\"]\n"
     let configuration = try ConfigurationLoader.load(text: text, file: "b.toml")
-    #expect(try ConfigEditor.get("billing.increment_minutes", in: configuration, text: text, file: "b.toml") == "6")
-    #expect(try ConfigEditor.get("timekeeper.timezone", in: configuration, text: text, file: "b.toml") == "\"UTC\"")
+    #expect(try ConfigEditor.get("billing.increment_minutes", in: configuration, file: "b.toml") == "6")
+    #expect(try ConfigEditor.get("timekeeper.timezone", in: configuration, file: "b.toml") == "\"UTC\"")
   }
 }

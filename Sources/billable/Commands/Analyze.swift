@@ -129,9 +129,6 @@ struct AnalysisReport {
   func json() -> JSON {
     let message = input.message
     let body = input.body
-    func addresses(_ list: [Address]) -> JSON {
-      .array(list.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) })
-    }
     let analysesJSON: [JSON] = analyses.map { analysis in
       let entries: [JSON] = priced(analysis).map { priced in
         let entry = priced.entry
@@ -178,7 +175,7 @@ struct AnalysisReport {
     return .object([
       ("source", .string(raw.source.location)), ("content_hash", .string(raw.contentHash.hex)),
       ("message_id", .optional(message.messageID)), ("date", .optional(message.date?.isoWithOffset)),
-      ("from", addresses(message.from)), ("to", addresses(message.to)), ("cc", addresses(message.cc)),
+      ("from", JSON.addresses(message.from)), ("to", JSON.addresses(message.to)), ("cc", JSON.addresses(message.cc)),
       ("subject", .optional(message.subject)), ("new_text", .string(body.pieces.newText)),
       ("defects", .array((message.defects + body.defects).map { .string($0.kind.rawValue) })),
       ("analyses", .array(analysesJSON)),

@@ -41,9 +41,8 @@ struct Config: ParsableCommand {
 
     func run() throws {
       let configuration = try options.load()
-      let text = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? ""
       do {
-        print(try ConfigEditor.get(key, in: configuration, text: text, file: options.config))
+        print(try ConfigEditor.get(key, in: configuration, file: options.config))
       } catch let errors as ConfigErrors {
         for error in errors.errors { StandardError.write("billable: \(error)") }
         throw ExitCode(2)

@@ -181,9 +181,10 @@ struct BillableTools: Sendable {
     }
   }
 
-  private func configuration() throws -> Configuration {
+  /// The configuration file, or `text` read from it already.
+  private func configuration(text: String? = nil) throws -> Configuration {
     do {
-      return try ConfigurationLoader.load(path: configPath)
+      return try text.map { try ConfigurationLoader.load(text: $0, file: configPath) } ?? ConfigurationLoader.load(path: configPath)
     } catch {
       throw ToolError("\(error)")
     }
@@ -285,23 +286,25 @@ struct BillableTools: Sendable {
     }
     if let key = try string(arguments, "get") {
       do {
-        let value = try ConfigEditor.get(key, in: try configuration(), text: text, file: configPath)
+        let value = try ConfigEditor.get(key, in: try configuration(text: text), file: configPath)
         return (.object(["key": .string(key), "value": .string(value)]), "\(key) = \(value)")
       } catch let errors as ConfigErrors {
         throw ToolError(errors.description)
       }
     }
     guard let changes = arguments["changes"]?.objectValue, !changes.isEmpty else {
-      let shown = ConfigRenderer.render(try configuration())
+      let shown = ConfigRenderer.render(try configuration(text: text))
       return (.object(["configuration": .string(shown)]), shown)
     }
     var applied: [Value] = []
+    var current = try? ConfigurationLoader.load(text: text, file: configPath)
     for key in changes.keys.sorted() {
       guard let value = changes[key]?.stringValue else { throw ToolError("the value of '\(key)' must be a string") }
-      let current = try? ConfigurationLoader.load(text: text, file: configPath)
-      let before = current.flatMap { try? ConfigEditor.get(key, in: $0, text: text, file: configPath) } ?? ""
+      let before = current.flatMap { try? ConfigEditor.get(key, in: $0, file: configPath) } ?? ""
       do {
-        text = try ConfigEditor.set(key, to: value, in: text, file: configPath)
+        let edited = try ConfigEditor.apply(key, to: value, in: text, file: configPath)
+        text = edited.text
+        current = edited.configuration
       } catch let errors as ConfigErrors {
         throw ToolError(errors.description)
       }

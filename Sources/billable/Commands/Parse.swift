@@ -163,7 +163,7 @@ enum ParseReport {
   static func line(raw: RawMessage, message: ParsedMessage, body: MessageBody) -> String {
     let hash = String(raw.contentHash.hex.prefix(12))
     let date = message.date?.isoWithOffset ?? "-"
-    let from = message.from.first.map { $0.name.isEmpty ? $0.address : "\($0.name) <\($0.address)>" } ?? "-"
+    let from = message.from.first.map(AnalysisReport.describe) ?? "-"
     let subject = message.subject.map { $0.isEmpty ? "-" : $0 } ?? "-"
     let leaves = message.parts.filter { $0.kind == .leaf }.count
     let words = body.pieces.newText.split(whereSeparator: { $0.isWhitespace }).count
@@ -177,9 +177,6 @@ enum ParseReport {
   }
 
   static func json(raw: RawMessage, message: ParsedMessage, body: MessageBody) -> JSON {
-    func addresses(_ list: [Address]) -> JSON {
-      .array(list.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) })
-    }
     let source = raw.source
     var parts: [JSON] = []
     for index in message.parts.indices {
@@ -213,9 +210,9 @@ enum ParseReport {
       ("content_hash", .string(raw.contentHash.hex)),
       ("message_id", .optional(message.rawMessageID)),
       ("date", .optional(message.date?.isoUTC)),
-      ("from", addresses(message.from)),
-      ("to", addresses(message.to)),
-      ("cc", addresses(message.cc)),
+      ("from", JSON.addresses(message.from)),
+      ("to", JSON.addresses(message.to)),
+      ("cc", JSON.addresses(message.cc)),
       ("subject", .optional(message.subject)),
       ("text", .string(TextNormalizer.normalize(body.text))),
       ("text_from", .optional(body.sourceType)),

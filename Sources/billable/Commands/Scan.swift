@@ -133,14 +133,12 @@ struct ScanJob {
 
   struct Outcome {
     var summary: ScanSummary
-    var runID: Int
     var seconds: Double
     var entries: Int
     var hours: Double
     var amount: Double
-    var manifest: [String: Any]
     /// Some inputs could not be read or some messages could not be parsed.
-    var isPartial: Bool
+    var isPartial: Bool { summary.isPartial }
   }
 
   func run(progress: @escaping @Sendable (ScanProgress) -> Void) async throws -> Outcome {
@@ -187,8 +185,7 @@ struct ScanJob {
     counts.cacheHits = summary.cacheHits
     counts.cacheMisses = summary.cacheMisses
     counts.errors = summary.problems
-    let partial = summary.errorMessages > 0 || summary.readFailures > 0
-    try store.finishRun(runID, finishedAt: Scan.timestamp(finished), status: partial ? "partial" : "done", counts: counts)
+    try store.finishRun(runID, finishedAt: Scan.timestamp(finished), status: summary.isPartial ? "partial" : "done", counts: counts)
 
     let totals = try store.totals()
     let seconds = finished.timeIntervalSince(started)
@@ -234,9 +231,7 @@ struct ScanJob {
       throw ExitCodeError(message: "\(output): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
     }
     if let cache { CacheStats.save(cache: cache, summary: summary, llm: llm?.stats) }
-    return Outcome(
-      summary: summary, runID: runID, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount,
-      manifest: manifest, isPartial: partial)
+    return Outcome(summary: summary, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount)
   }
 }
 

@@ -128,14 +128,14 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.open()
-    let entries = try store.entries(from: from, to: to)
     let output = BufferedOutput()
     switch format {
     case .csv:
-      var csv = CSVWriter(header: Dataset.columns.map(\.name))
-      for entry in entries { csv.writeRow(Dataset.row(entry)) }
-      try output.write(csv.text)
+      // Streamed: a year of entries need not be held twice (records, then text) to be piped on.
+      try output.write(CSVWriter.line(Dataset.columns.map(\.name)))
+      try store.forEachEntry(from: from, to: to) { try output.write(CSVWriter.line(Dataset.row($0))) }
     case .json:
+      let entries = try store.entries(from: from, to: to)
       let objects: [[String: Any]] = entries.map { entry in
         var object: [String: Any] = [:]
         for (column, value) in zip(Dataset.columns, Dataset.row(entry)) {
@@ -151,6 +151,7 @@ struct Export: ParsableCommand {
       let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
       try output.write(String(decoding: data, as: UTF8.self) + "\n")
     case .ledes98b:
+      let entries = try store.entries(from: from, to: to)
       let configuration = try configOptions.load()
       var names: [String: String] = [:]
       for timekeeper in configuration.timekeepers {
@@ -185,10 +186,10 @@ struct Cache: ParsableCommand {
         let total = stats.hits + stats.misses
         let rate = total == 0 ? 0 : Double(stats.hits) * 100 / Double(total)
         line += String(format: "; last run %d hits, %d misses (%.1f%% hit rate)", stats.hits, stats.misses, rate)
-      }
-      if let llm = cache.lastLLM() {
-        line += "; LLM: \(llm["requests"] ?? 0) requests, \(llm["retries"] ?? 0) retries, \(llm["failures"] ?? 0) failures, "
-          + "\(llm["fallbacks"] ?? 0) fallbacks, \(llm["prompt_tokens"] ?? 0)+\(llm["completion_tokens"] ?? 0) tokens"
+        if let llm = stats.llm {
+          line += "; LLM: \(llm["requests"] ?? 0) requests, \(llm["retries"] ?? 0) retries, \(llm["failures"] ?? 0) failures, "
+            + "\(llm["fallbacks"] ?? 0) fallbacks, \(llm["prompt_tokens"] ?? 0)+\(llm["completion_tokens"] ?? 0) tokens"
+        }
       }
       print(line)
     }

@@ -1,3 +1,5 @@
+import BillableMIME
+
 /// A minimal JSON value and writer: key order is kept as given (so output lines read like the
 /// oracle's), strings are escaped per RFC 8259, and nothing depends on Foundation's encoder.
 indirect enum JSON {
@@ -11,6 +13,9 @@ indirect enum JSON {
 
   static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
   static func optional(_ value: Int?) -> JSON { value.map(JSON.int) ?? .null }
+  static func addresses(_ list: [Address]) -> JSON {
+    .array(list.map { .object([("name", .string($0.name)), ("address", .string($0.address))]) })
+  }
 
   func write(to out: inout String) {
     switch self {
