@@ -106,10 +106,10 @@ package enum Charset {
     guard let label else { return "" }
     // Most mail says one of these, in some case; skip the general path for them.
     let bytes = label.utf8
-    for common: StaticString in ["utf-8", "us-ascii", "iso-8859-1", "windows-1252"]
-    where ByteScan.equalsLowercase(bytes, common) {
-      return common.description
-    }
+    if ByteScan.equalsLowercase(bytes, "utf-8") { return "utf-8" }
+    if ByteScan.equalsLowercase(bytes, "us-ascii") { return "us-ascii" }
+    if ByteScan.equalsLowercase(bytes, "iso-8859-1") { return "iso-8859-1" }
+    if ByteScan.equalsLowercase(bytes, "windows-1252") { return "windows-1252" }
     var name = label.lowercased()
     name = String(name.drop { " \t\"'".contains($0) }.reversed().drop { " \t\"'".contains($0) }.reversed())
     if let star = name.firstIndex(of: "*") { name = String(name[..<star]) }  // RFC 2231 language suffix

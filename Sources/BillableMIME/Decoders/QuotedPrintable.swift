@@ -22,9 +22,11 @@ enum QuotedPrintable {
           }
           // Inner whitespace is kept, the whole run at once: one byte at a time would rescan
           // the run for every byte (quadratic on a hostile body of spaces).
-          out.append(contentsOf: input[i..<j])
-          i = j
-          continue
+          if j - i > 1 {
+            out.append(contentsOf: input[i..<j])
+            i = j
+            continue
+          }
         }
         out.append(byte)
         i += 1
