@@ -11,6 +11,8 @@ package struct StoreError: Error, CustomStringConvertible, Sendable {
   package var path: String
   package var message: String
   package var sql: String?
+  /// SQLite's primary result code (0 when the error did not come from SQLite).
+  package var code: Int32 = 0
 
   package var description: String {
     "\(path): \(message)\(sql.map { " (in: \($0.prefix(120)))" } ?? "")"
@@ -29,7 +31,7 @@ final class Connection {
     guard status == SQLITE_OK, let pointer else {
       let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
       if let pointer { sqlite3_close_v2(pointer) }
-      throw StoreError(path: path, message: "cannot open the database: \(message)", sql: nil)
+      throw StoreError(path: path, message: "cannot open the database: \(message)", sql: nil, code: status & 0xFF)
     }
     handle = pointer
     self.path = path
@@ -41,15 +43,16 @@ final class Connection {
   }
 
   func error(_ sql: String?) -> StoreError {
-    StoreError(path: path, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    StoreError(path: path, message: String(cString: sqlite3_errmsg(handle)), sql: sql, code: sqlite3_errcode(handle) & 0xFF)
   }
 
   func execute(_ sql: String) throws {
     var message: UnsafeMutablePointer<CChar>? = nil
-    if sqlite3_exec(handle, sql, nil, nil, &message) != SQLITE_OK {
+    let status = sqlite3_exec(handle, sql, nil, nil, &message)
+    if status != SQLITE_OK {
       let text = message.map { String(cString: $0) } ?? "unknown error"
       sqlite3_free(message)
-      throw StoreError(path: path, message: text, sql: sql)
+      throw StoreError(path: path, message: text, sql: sql, code: status & 0xFF)
     }
   }
 
@@ -134,6 +137,12 @@ final class Statement {
       return nil
     }
     return String(cString: text)
+  }
+
+  func blob(_ column: Int32) -> [UInt8] {
+    let count = Int(sqlite3_column_bytes(handle, column))
+    guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: bytes, count: count))
   }
 
   func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }

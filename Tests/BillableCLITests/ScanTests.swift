@@ -126,17 +126,24 @@ struct ScanTests {
     var run = try readRun(scratch)
     #expect(run["cache_hits"] as? Int == 20)
     #expect(run["cache_misses"] as? Int == 0)
-    // Corrupt every cache file: misses, rewritten, no crash.
-    let files = FileManager.default.enumerator(atPath: cacheDir)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasSuffix("stats.json") } ?? []
-    #expect(files.count == 20)
-    for (index, file) in files.enumerated() {
-      let path = cacheDir + "/" + file
-      if index % 2 == 0 { try Data("{ not json".utf8).write(to: URL(fileURLWithPath: path)) } else { try Data().write(to: URL(fileURLWithPath: path)) }
+    // Damage every entry in place (each body is JSON that starts `[{"`): misses, rewritten, no crash.
+    let cacheFile = cacheDir + "/analyses.sqlite"
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cacheFile)))
+    var damaged = 0
+    for index in 0..<(bytes.count - 3) where bytes[index] == 0x5B && bytes[index + 1] == 0x7B && bytes[index + 2] == 0x22 {
+      bytes[index + 2] = 0x7B
+      damaged += 1
     }
+    #expect(damaged >= 20)  // at least the start of every body
+    try Data(bytes).write(to: URL(fileURLWithPath: cacheFile))
     try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
     #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
     run = try readRun(scratch)
     #expect(run["cache_misses"] as? Int == 20)
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    run = try readRun(scratch)
+    #expect(run["cache_hits"] as? Int == 20, "damaged entries are rewritten")
     // A rate change: same fingerprint, all hits, and the new rate in the output.
     let config = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(of: "rate = 350.0", with: "rate = 400.0")
     try config.write(toFile: scratch.path("rate.toml"), atomically: true, encoding: .utf8)
@@ -152,6 +159,32 @@ struct ScanTests {
     #expect(try runBillable(["scan", "--config", scratch.path("domain.toml"), "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--cache-dir", cacheDir, "--quiet"] + Self.sample).status == 0)
     run = try readRun(scratch)
     #expect(run["cache_misses"] as? Int == 20)
+  }
+
+  @Test("cache: a damaged or foreign cache file is moved aside with a warning, and the scan goes on", arguments: ["garbage", "truncated"])
+  func damagedCacheFile(_ damage: String) throws {
+    let scratch = try Scratch()
+    let cacheDir = scratch.path("cache")
+    let cacheFile = cacheDir + "/analyses.sqlite"
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    if damage == "garbage" {
+      try Data(repeating: 0x41, count: 10_000).write(to: URL(fileURLWithPath: cacheFile))
+    } else {
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: cacheFile))
+      try handle.truncate(atOffset: 4096 + 100)
+      try handle.close()
+    }
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    let result = try scan(scratch, ["--cache-dir", cacheDir])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("analysis cache was damaged"), "\(result.stderr)")
+    #expect(try readRun(scratch)["cache_misses"] as? Int == 20)
+    let kept = try FileManager.default.contentsOfDirectory(atPath: cacheDir).filter { $0.hasPrefix("analyses.sqlite.damaged-") }
+    #expect(kept.count == 1)
+    // The fresh cache serves the next scan.
+    try FileManager.default.removeItem(atPath: scratch.path("b.sqlite"))
+    #expect(try scan(scratch, ["--cache-dir", cacheDir]).status == 0)
+    #expect(try readRun(scratch)["cache_hits"] as? Int == 20)
   }
 
   func readRun(_ scratch: Scratch) throws -> [String: Any] {

@@ -87,6 +87,59 @@ struct PipelineTests {
     #expect(try !one.entries().isEmpty)
   }
 
+  /// An in-memory cache that counts what the scan asks of it.
+  final class CountingCache: AnalysisCache {
+    var bodies: [String: [UInt8]] = [:]
+    var writes = 0
+    var lookups = 0
+    func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
+      lookups += 1
+      return bodies[contentHash + "|" + fingerprint]
+    }
+    func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
+      for entry in entries {
+        bodies[entry.contentHash + "|" + entry.fingerprint] = entry.body
+        writes += 1
+      }
+    }
+  }
+
+  func scanSample(store: Store, cache: CountingCache?, batchSize: Int, jobs: Int) async throws -> ScanSummary {
+    var options = ScanOptions(inputs: ["sample/mbox", "sample/maildir", "sample/eml"].map { Fixtures.url($0).path })
+    options.batchSize = batchSize
+    options.jobs = jobs
+    let scanner = Scanner(
+      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: cache,
+      store: store, options: options)
+    return try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+  }
+
+  @Test(
+    "batches overlap analysis and commits, yet every copy is analysed once and every source kept",
+    arguments: [(1, 1), (2, 3), (3, 2), (7, 8), (100, 2)])
+  func overlappingBatches(batchSize: Int, jobs: Int) async throws {
+    // The sample holds 24 copies of 20 messages, in three formats.
+    let store = try Store(path: ":memory:")
+    let cache = CountingCache()
+    let summary = try await scanSample(store: store, cache: cache, batchSize: batchSize, jobs: jobs)
+    #expect(summary.messagesRead == 24)
+    #expect(summary.unique == 20)
+    #expect(summary.duplicates == 4)
+    #expect(summary.cacheMisses == 20 && cache.writes == 20)
+    #expect(summary.batches >= (20 + batchSize - 1) / batchSize)
+    var sources = 0
+    try store.forEachMessage { sources += $0.sources.count }
+    #expect(sources == 24)
+    // The same answer as one message at a time, and a fresh store is served from the cache.
+    let reference = try Store(path: ":memory:")
+    _ = try await scanSample(store: reference, cache: nil, batchSize: 1, jobs: 1)
+    #expect(try store.entries() == reference.entries())
+    let again = try Store(path: ":memory:")
+    let second = try await scanSample(store: again, cache: cache, batchSize: batchSize, jobs: jobs)
+    #expect(second.cacheHits == 20 && second.cacheMisses == 0)
+    #expect(try again.entries() == reference.entries())
+  }
+
   @Test("shards partition the messages")
   func shards() throws {
     var counts = [0, 0, 0]

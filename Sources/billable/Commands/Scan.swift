@@ -88,6 +88,7 @@ struct Scan: AsyncParsableCommand {
       throw error
     }
     progress.finish()
+    for warning in outcome.warnings { log.warning(warning) }
     let summary = outcome.summary
     log.info(
       "scanned \(summary.messagesRead) messages (\(summary.unique) analysed, \(summary.duplicates) duplicates or already stored, "
@@ -137,6 +138,8 @@ struct ScanJob {
     var entries: Int
     var hours: Double
     var amount: Double
+    /// What went wrong without stopping the scan (the cache could not be used).
+    var warnings: [String] = []
     /// Some inputs could not be read or some messages could not be parsed.
     var isPartial: Bool { summary.isPartial }
   }
@@ -152,7 +155,7 @@ struct ScanJob {
     }
     let llm = useLLM ? LLMAnalyzer(configuration: configuration) : nil
     let analyzer: any Analyzer = llm ?? DefaultAnalyzer(configuration: configuration)
-    let cache = cacheDirectory.map { AnalysisCache(directory: $0) }
+    let cache = cacheDirectory.map { CacheDatabase(directory: $0) }
     var options = ScanOptions(inputs: inputs)
     options.batchSize = batchSize
     // An LLM request waits on the network, not the CPU: let as many messages be in analysis
@@ -231,7 +234,11 @@ struct ScanJob {
       throw ExitCodeError(message: "\(output): cannot write the dataset (the previous one is unchanged): \(error.localizedDescription)")
     }
     if let cache { CacheStats.save(cache: cache, summary: summary, llm: llm?.stats) }
-    return Outcome(summary: summary, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount)
+    var warnings: [String] = []
+    if let moved = cache?.damagedFileMovedTo { warnings.append("the analysis cache was damaged; it was moved to \(moved) and started afresh") }
+    if let problem = cache?.problem { warnings.append("the analysis cache was not used fully: \(problem)") }
+    return Outcome(
+      summary: summary, seconds: seconds, entries: totals.entries, hours: totals.hours, amount: totals.amount, warnings: warnings)
   }
 }
 
@@ -259,7 +266,7 @@ final class ScanLock {
 
 /// Last run's cache figures, for `billable cache stats`.
 enum CacheStats {
-  static func save(cache: AnalysisCache, summary: ScanSummary, llm: LLMStats?) {
+  static func save(cache: CacheDatabase, summary: ScanSummary, llm: LLMStats?) {
     var stats: [String: Any] = ["last_run_hits": summary.cacheHits, "last_run_misses": summary.cacheMisses]
     if let llm {
       stats["last_run_llm"] = [
@@ -267,9 +274,8 @@ enum CacheStats {
         "prompt_tokens": llm.promptTokens, "completion_tokens": llm.completionTokens,
       ]
     }
-    try? FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
     if let data = try? JSONSerialization.data(withJSONObject: stats, options: [.sortedKeys]) {
-      try? data.write(to: cache.directory.appendingPathComponent("stats.json"))
+      try? data.write(to: URL(fileURLWithPath: cache.directory + "/stats.json"))
     }
   }
 }

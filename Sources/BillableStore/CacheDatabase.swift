@@ -1,0 +1,174 @@
+import CSQLite
+import Foundation
+
+/// The analysis cache on disk: one SQLite file, `analyses.sqlite`, in the cache folder.
+///
+/// A row per (content hash, analyzer fingerprint) holds the encoded analyses. Rows are written
+/// a batch per transaction, so a reader never sees half an entry and a killed scan loses at
+/// most the batch it was writing. This replaced one JSON file per entry: a 100 MB mailbox made
+/// 17,000 files, and creating them cost more CPU than parsing the mail.
+///
+/// Nothing here is allowed to stop a scan: a row that cannot be decoded is a miss (the caller
+/// decodes, and rewrites it), a file that is not a database or is damaged is moved aside and
+/// started afresh, and a cache that cannot be opened at all misses everything and says why in
+/// `problem`.
+package final class CacheDatabase {
+  package static let fileName = "analyses.sqlite"
+  package let directory: String
+  /// Why the cache is not working, if it is not (for a warning); `nil` when it is.
+  package private(set) var problem: String?
+  private var connection: Connection?
+  private var lookupStatement: Statement?
+  private var writeStatement: Statement?
+  private var touchStatement: Statement?
+  private let now: () -> Int
+
+  package var path: String { directory + "/" + Self.fileName }
+
+  package init(directory: String, now: @escaping () -> Int = { Int(Date().timeIntervalSince1970) }) {
+    self.directory = directory
+    self.now = now
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      connection = try open()
+    } catch {
+      recover(from: error)
+    }
+  }
+
+  /// Where a damaged cache file was moved, if one was found.
+  package private(set) var damagedFileMovedTo: String?
+
+  /// A file that is not a database, or a damaged one, is kept beside for inspection and the
+  /// cache starts afresh; any other failure leaves the cache off for this run.
+  private func recover(from error: any Error) {
+    connection = nil
+    lookupStatement = nil
+    writeStatement = nil
+    touchStatement = nil
+    guard let error = error as? StoreError, error.code == SQLITE_NOTADB || error.code == SQLITE_CORRUPT else {
+      problem = "\(error)"
+      return
+    }
+    let aside = path + ".damaged-\(now())"
+    try? FileManager.default.moveItem(atPath: path, toPath: aside)
+    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    damagedFileMovedTo = aside
+    do {
+      connection = try open()
+    } catch {
+      problem = "\(error)"
+    }
+  }
+
+  private func open() throws -> Connection {
+    let connection = try Connection(path: path)
+    try connection.execute("PRAGMA journal_mode = WAL")
+    try connection.execute("PRAGMA synchronous = NORMAL")
+    let version = try connection.scalarInt("PRAGMA user_version")
+    if version > 1 {
+      throw StoreError(path: path, message: "the cache was written by a newer billable (schema \(version)); use another --cache-dir", sql: nil)
+    }
+    if version == 0 {
+      try connection.transaction {
+        try connection.execute(
+          """
+          CREATE TABLE IF NOT EXISTS analyses (
+            content_hash TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            used_at INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            UNIQUE (content_hash, fingerprint)
+          );
+          PRAGMA user_version = 1;
+          """)
+      }
+    }
+    lookupStatement = try connection.prepare("SELECT body FROM analyses WHERE content_hash = ?1 AND fingerprint = ?2")
+    writeStatement = try connection.prepare(
+      "INSERT OR REPLACE INTO analyses (content_hash, fingerprint, used_at, body) VALUES (?1, ?2, ?3, ?4)")
+    touchStatement = try connection.prepare("UPDATE analyses SET used_at = ?3 WHERE content_hash = ?1 AND fingerprint = ?2")
+    return connection
+  }
+
+  /// The stored body for a key, or `nil` (a miss, including any read error).
+  package func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
+    guard let statement = lookupStatement else { return nil }
+    defer { statement.reset() }
+    statement.bind([contentHash, fingerprint])
+    do {
+      return try statement.step() ? statement.blob(0) : nil
+    } catch {
+      recover(from: error)
+      return nil
+    }
+  }
+
+  /// Writes new bodies and marks reused ones as used now, in one transaction. A failure
+  /// loses only this batch's cache entries; it is kept in `problem` for a warning.
+  package func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
+    guard let connection, let writeStatement, let touchStatement, !(entries.isEmpty && used.isEmpty) else { return }
+    let time = now()
+    do {
+      try connection.transaction {
+        for entry in entries { try writeStatement.run([entry.contentHash, entry.fingerprint, time, Blob(entry.body)]) }
+        for key in used { try touchStatement.run([key.contentHash, key.fingerprint, time]) }
+      }
+    } catch {
+      recover(from: error)
+      if self.connection == nil { problem = "cannot write to the cache: \(error)" }
+    }
+  }
+
+  /// Entries, and bytes on disk (the database with its write-ahead log).
+  package func usage() -> (entries: Int, bytes: Int) {
+    let entries = (try? connection?.scalarInt("SELECT count(*) FROM analyses")) ?? 0
+    let bytes = [path, path + "-wal"].reduce(0) { total, file in
+      total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+    }
+    return (entries, bytes)
+  }
+
+  /// Deletes entries not used since `cutoff` and gives the space back, and every entry of the
+  /// old one-file-per-entry layout (`ab/abcd….json`); returns how many.
+  @discardableResult
+  package func prune(olderThan cutoff: Date) -> Int {
+    let legacy = removeLegacyEntries()
+    guard let connection else { return legacy }
+    do {
+      let statement = try connection.prepare("DELETE FROM analyses WHERE used_at < ?1")
+      try statement.run([Int(cutoff.timeIntervalSince1970)])
+      let removed = Int(sqlite3_changes(connection.handle))
+      if removed > 0 { try connection.execute("VACUUM") }
+      return removed + legacy
+    } catch {
+      problem = "\(error)"
+      return legacy
+    }
+  }
+
+  private func removeLegacyEntries() -> Int {
+    let files = FileManager.default
+    let hex = Set("0123456789abcdef")
+    var removed = 0
+    for folder in (try? files.contentsOfDirectory(atPath: directory)) ?? [] where folder.count == 2 && folder.allSatisfy(hex.contains) {
+      let path = directory + "/" + folder
+      let names = (try? files.contentsOfDirectory(atPath: path)) ?? []
+      guard names.allSatisfy({ $0.hasSuffix(".json") || $0.hasSuffix(".tmp") }) else { continue }
+      if (try? files.removeItem(atPath: path)) != nil { removed += names.filter { $0.hasSuffix(".json") }.count }
+    }
+    return removed
+  }
+}
+
+/// Bytes bound as a BLOB.
+struct Blob: Bindable {
+  var bytes: [UInt8]
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  func bind(to statement: OpaquePointer, at index: Int32) {
+    bytes.withUnsafeBytes { buffer in
+      _ = billable_sqlite_bind_blob(statement, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count))
+    }
+  }
+}
