@@ -49,6 +49,10 @@ struct DurationPhraseTests {
     ("The call took 45 minutes.", .taken(45)),
     ("This review took 3 hours.", .taken(180)),
     ("I was on the phone with opposing counsel for 1.5 hours.", .taken(90)),
+    ("I spent a full day on the deposition prep.", .taken(480)),
+    ("I spent 2\u{00A0}hrs on the draft.", .taken(120)),
+    ("I spent 3 -hrs on the draft.", .taken(180)),
+    ("Clause 12 of the 2024 agreement and section 4 were discussed with +44 20 7946 0018.", .nothing),
     // h / hr / m shorthand
     ("I spent 2h reviewing the SPA.", .taken(120)),
     ("I spent 2h30m reviewing the SPA.", .taken(150)),

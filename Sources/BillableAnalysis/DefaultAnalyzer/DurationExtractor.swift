@@ -29,32 +29,40 @@ package enum DurationExtractor {
   package static func extract(from text: String) -> (found: [Found], candidates: [DurationCandidate]) {
     var found: [Found] = []
     var candidates: [DurationCandidate] = []
-    guard mayHoldDuration(Array(text.utf8)) else { return (found, candidates) }
-    for (sentence, inDisclaimer) in sentencesWithContext(text) {
-      guard mayHoldDuration(Array(sentence.utf8)) else { continue }
-      let tokens = tokenize(sentence)
-      var index = 0
-      while index < tokens.count {
-        guard let match = matchDuration(tokens, at: index) else {
-          index += 1
-          continue
+    let bytes = Array(text.utf8)
+    guard mayHoldDuration(bytes[...]) else { return (found, candidates) }
+    // Over bytes until a sentence may hold a duration: most sentences of most mail hold none,
+    // and only those become Strings and tokens.
+    for line in logicalLines(bytes) {
+      var inDisclaimer: Bool? = nil
+      for range in sentenceRanges(inLogicalLine: line) where mayHoldDuration(line[range]) {
+        let disclaimer = inDisclaimer ?? isDisclaimer(line)
+        inDisclaimer = disclaimer
+        let sentence = String(decoding: line[range], as: UTF8.self)
+        let tokens = tokenize(sentence)
+        var index = 0
+        while index < tokens.count {
+          guard let match = matchDuration(tokens, at: index) else {
+            index += 1
+            continue
+          }
+          let phrase = Self.text(of: tokens, match.range, in: sentence)
+          var verdict = judge(tokens, match: match, sentence: sentence)
+          if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
+          let minutes = match.minutes
+          if let minutes, verdict.taken {
+            let task = taskPhrase(tokens, excluding: match.range, in: sentence)
+            found.append(
+              Found(
+                minutes: minutes, sentence: sentence.trimmingSpacesAndPunctuation, phrase: phrase, task: task,
+                isFirstPerson: verdict.firstPerson))
+            candidates.append(DurationCandidate(text: phrase, minutes: minutes, taken: true, reason: verdict.reason))
+          } else {
+            candidates.append(
+              DurationCandidate(text: phrase, minutes: minutes, taken: false, reason: minutes == nil ? "vague" : verdict.reason))
+          }
+          index = match.range.upperBound
         }
-        let phrase = Self.text(of: tokens, match.range, in: sentence)
-        var verdict = judge(tokens, match: match, sentence: sentence)
-        if inDisclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
-        let minutes = match.minutes
-        if let minutes, verdict.taken {
-          let task = taskPhrase(tokens, excluding: match.range, in: sentence)
-          found.append(
-            Found(
-              minutes: minutes, sentence: sentence.trimmingSpacesAndPunctuation, phrase: phrase, task: task,
-              isFirstPerson: verdict.firstPerson))
-          candidates.append(DurationCandidate(text: phrase, minutes: minutes, taken: true, reason: verdict.reason))
-        } else {
-          candidates.append(
-            DurationCandidate(text: phrase, minutes: minutes, taken: false, reason: minutes == nil ? "vague" : verdict.reason))
-        }
-        index = match.range.upperBound
       }
     }
     return (found, candidates)
@@ -62,18 +70,40 @@ package enum DurationExtractor {
 
   // MARK: - Sentences and tokens
 
-  /// A cheap byte test before any tokenizing: every duration has a digit or one of the words
-  /// hour, half, quarter or min(ute). Most sentences of most mail have neither.
-  static func mayHoldDuration(_ bytes: [UInt8]) -> Bool {
-    var index = 0
-    let count = bytes.count
-    while index < count {
+  /// A cheap byte test before any tokenizing, true for every text that holds a duration: a
+  /// word hour, half, quarter, min(ute) or full ("a full day"), or a number followed by what
+  /// a duration or a clock time needs: a unit or am/pm letter (h, m, a, p, after spaces or a
+  /// hyphen), `:30`, a decimal point, or any non-ASCII character (a no-break space, a dash).
+  /// Dates, phone numbers, amounts and section numbers fail it.
+  static func mayHoldDuration(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var index = bytes.startIndex
+    let end = bytes.endIndex
+    func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    while index < end {
       let byte = bytes[index]
-      if byte >= 0x30 && byte <= 0x39 { return true }
+      if isDigit(byte) {
+        if index > bytes.startIndex, bytes[index - 1] == 0x2E { return true }  // ".3 for review"
+        while index < end, isDigit(bytes[index]) { index += 1 }
+        guard index < end else { return false }
+        if (bytes[index] == 0x3A || bytes[index] == 0x2E), index + 1 < end, isDigit(bytes[index + 1]) { return true }
+        var next = index
+        while next < end, isSpace(bytes[next]) { next += 1 }
+        if next < end, bytes[next] == 0x2D {
+          next += 1
+          while next < end, isSpace(bytes[next]) { next += 1 }
+        }
+        guard next < end else { return false }
+        let follower = bytes[next]
+        if follower >= 0x80 { return true }
+        let lower = follower | 0x20
+        if lower == 0x68 || lower == 0x6D || lower == 0x61 || lower == 0x70 { return true }  // h m a p
+        continue
+      }
       let lower = byte | 0x20
-      if lower == 0x68 || lower == 0x6D || lower == 0x71 {  // h, m, q
+      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 {  // h, m, q, f
         if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
-          || hasWord(bytes, at: index, "quarter")
+          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full")
         {
           return true
         }
@@ -83,9 +113,9 @@ package enum DurationExtractor {
     return false
   }
 
-  private static func hasWord(_ bytes: [UInt8], at index: Int, _ word: StaticString) -> Bool {
+  private static func hasWord(_ bytes: ArraySlice<UInt8>, at index: Int, _ word: StaticString) -> Bool {
     let count = word.utf8CodeUnitCount
-    guard index + count <= bytes.count else { return false }
+    guard index + count <= bytes.endIndex else { return false }
     let p = word.utf8Start
     for offset in 0..<count where bytes[index + offset] | 0x20 != p[offset] { return false }
     return true
@@ -95,25 +125,21 @@ package enum DurationExtractor {
     "confidential", "privileged", "intended recipient", "disclaimer", "received this in error", "received in error",
   ].map { Array($0.utf8) }
 
-  /// Sentences, each with whether its paragraph reads as a legal disclaimer.
-  static func sentencesWithContext(_ text: String) -> [(String, Bool)] {
-    var result: [(String, Bool)] = []
-    for line in logicalLines(text) {
-      let lower = ClientMatcher.asciiLowercased(line)
-      let isDisclaimer = disclaimerMarkers.filter { ClientMatcher.contains(lower, $0) }.count >= 2
-      for sentence in sentences(inLogicalLine: line) { result.append((sentence, isDisclaimer)) }
-    }
-    return result
+  /// Whether a logical line reads as a legal disclaimer (two of its markers).
+  static func isDisclaimer(_ line: [UInt8]) -> Bool {
+    let lower = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    return disclaimerMarkers.filter { ClientMatcher.contains(lower, $0) }.count >= 2
   }
 
   /// A logical line's sentences: split at `.`, `!`, `?` or `;` followed by a space (a decimal
-  /// point or ".3" is not an end).
-  private static func sentences(inLogicalLine line: String) -> [String] {
-    var result: [String] = []
-    // Over UTF-8 bytes: every separator is ASCII, and Characters cost a grapheme break each.
-    let bytes = Array(line.utf8)
+  /// point or ".3" is not an end). Sentences of nothing but spaces and punctuation are left out.
+  static func sentenceRanges(inLogicalLine bytes: [UInt8]) -> [Range<Int>] {
+    var result: [Range<Int>] = []
     var start = 0
     var index = 0
+    func append(_ range: Range<Int>) {
+      if bytes[range].contains(where: { !isFiller($0) }) { result.append(range) }
+    }
     while index < bytes.count {
       let byte = bytes[index]
       if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B {  // . ! ? ;
@@ -121,19 +147,21 @@ package enum DurationExtractor {
         let previous = index > 0 ? bytes[index - 1] : 0x20
         // Keep "Mr." "e.g." and ".3 for review" together.
         if atEnd && !(byte == 0x2E && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index))) {
-          appendSentence(bytes[start...index], to: &result)
+          append(start..<(index + 1))
           start = index + 1
         }
       }
       index += 1
     }
-    if start < bytes.count { appendSentence(bytes[start...], to: &result) }
+    if start < bytes.count { append(start..<bytes.count) }
     return result
   }
 
-  private static func appendSentence(_ bytes: ArraySlice<UInt8>, to result: inout [String]) {
-    let text = String(decoding: bytes, as: UTF8.self)
-    if !text.trimmingSpacesAndPunctuation.isEmpty { result.append(text) }
+  /// Spaces and the punctuation a sentence may begin or end with; a sentence of nothing else
+  /// holds no duration. Every non-ASCII byte counts as content, to be safe.
+  private static func isFiller(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0x2D || byte == 0x2A || byte == 0x2E || byte == 0x3B
+      || byte == 0x2C
   }
 
   private static let abbreviations: [[UInt8]] = [
@@ -151,16 +179,15 @@ package enum DurationExtractor {
   /// Lines joined where a paragraph was merely wrapped: a line break ends a sentence only at
   /// a blank line, after sentence punctuation or a short line ("Kind regards,"), or before a
   /// list item ("- 0.3 call with client").
-  static func logicalLines(_ text: String) -> [String] {
-    var result: [String] = []
+  static func logicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
+    var result: [[UInt8]] = []
     var current: [UInt8] = []
     func finish() {
-      if !current.isEmpty { result.append(String(decoding: current, as: UTF8.self)) }
+      if !current.isEmpty { result.append(current) }
       current.removeAll(keepingCapacity: true)
     }
     // Over UTF-8 bytes: every test below is on ASCII.
     var lines: [ArraySlice<UInt8>] = []
-    let bytes = Array(text.utf8)
     var start = 0
     for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
       var lo = start
@@ -237,7 +264,7 @@ package enum DurationExtractor {
     }
     while index < characters.count {
       let character = characters[index]
-      if character.properties.isWhitespace {
+      if character.isSpace {
         index += 1
         continue
       }
@@ -273,17 +300,20 @@ package enum DurationExtractor {
         add(.number(Double(digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
         continue
       }
-      if character.properties.isAlphabetic || character == "'" || character == "\u{2019}" {
+      if character.isLetter || character == "'" || character == "\u{2019}" {
         let start = index
         var word = ""
-        while index < characters.count,
-          characters[index].properties.isAlphabetic || characters[index] == "'" || characters[index] == "\u{2019}"
-        {
-          word.unicodeScalars.append(characters[index] == "\u{2019}" ? "'" : characters[index])
+        var isASCII = true
+        while index < characters.count, characters[index].isLetter || characters[index] == "'" || characters[index] == "\u{2019}" {
+          var scalar = characters[index]
+          if scalar == "\u{2019}" { scalar = "'" }
+          if scalar.value >= 0x41 && scalar.value <= 0x5A { scalar = Unicode.Scalar(UInt8(scalar.value) | 0x20) }
+          if scalar.value >= 0x80 { isASCII = false }
+          word.unicodeScalars.append(scalar)
           index += 1
         }
         while word.hasSuffix("'") { word.removeLast() }  // "24 hours' notice"
-        add(.word(word.lowercased()), start, index)
+        add(.word(isASCII ? word : word.lowercased()), start, index)
         continue
       }
       add(.symbol(Character(character)), index, index + 1)
@@ -710,6 +740,10 @@ package enum DurationExtractor {
 
 extension Unicode.Scalar {
   var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
+  /// Unicode White_Space, answered without the property tables for ASCII.
+  var isSpace: Bool { value < 0x80 ? value == 0x20 || (value >= 0x09 && value <= 0x0D) : properties.isWhitespace }
+  /// Unicode Alphabetic, answered without the property tables for ASCII.
+  var isLetter: Bool { value < 0x80 ? (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A : properties.isAlphabetic }
 }
 
 extension Character {
