@@ -22,6 +22,9 @@ package final class Store {
     if path != ":memory:" { try connection.execute("PRAGMA journal_mode = WAL") }
     try connection.execute("PRAGMA foreign_keys = ON")
     try connection.execute("PRAGMA synchronous = NORMAL")
+    // A checkpoint waits on fdatasync; at the default 1,000 pages a scan spent a fifth of its
+    // time there. 8,192 pages (32 MB of log) checkpoint an eighth as often.
+    try connection.execute("PRAGMA wal_autocheckpoint = 8192")
     try migrate()
   }
 
