@@ -24,12 +24,15 @@ package enum Automation {
     return nil
   }
 
+  /// `no-reply@`, `do_not_reply@`, `mailer-daemon@`… (lowercase address; `-`, `_` and `.`
+  /// in the local part are ignored). Over bytes: it runs for every received message.
   static func isNoReply(_ address: String) -> Bool {
-    guard let at = address.firstIndex(of: "@") else { return false }
-    let local = address[..<at].replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
-      .replacingOccurrences(of: ".", with: "")
-    return local.hasPrefix("noreply") || local.hasPrefix("donotreply") || local == "mailerdaemon"
-      || local == "postmaster" || local.hasPrefix("notifications") || local == "bounce" || local.hasPrefix("bounces")
+    guard let at = address.utf8.firstIndex(of: 0x40) else { return false }
+    let local = address.utf8[..<at].filter { $0 != 0x2D && $0 != 0x5F && $0 != 0x2E }
+    func starts(_ word: String) -> Bool { local.starts(with: word.utf8) }
+    func equals(_ word: String) -> Bool { local.elementsEqual(word.utf8) }
+    return starts("noreply") || starts("donotreply") || equals("mailerdaemon") || equals("postmaster")
+      || starts("notifications") || equals("bounce") || starts("bounces")
   }
 
   /// `*` matches any run of characters; everything else is literal, compared case-insensitively.

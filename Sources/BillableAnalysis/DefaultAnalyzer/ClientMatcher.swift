@@ -22,17 +22,20 @@ package enum ClientMatcher {
     subject: String, text: String, from: [String], to: [String], cc: [String], direction: Direction,
     configuration: Configuration
   ) -> Result {
-    let haystack = asciiLowercased(subject + "\n" + text)
+    func mentions(_ needle: String) -> Bool {
+      let lowered = asciiLowercased(needle)
+      return containsToken(subject, lowercased: lowered) || containsToken(text, lowercased: lowered)
+    }
     // 1. A matter id, as a whole token.
-    for matter in configuration.matters where containsToken(haystack, asciiLowercased(matter.id)) {
+    for matter in configuration.matters where mentions(matter.id) {
       return Result(
         client: matter.client, matter: matter.id, rule: "matter-id",
-        evidence: "matter id '\(matter.id)' appears in the \(containsToken(subject.lowercased(), matter.id.lowercased()) ? "subject" : "text")")
+        evidence: "matter id '\(matter.id)' appears in the \(containsToken(subject, lowercased: asciiLowercased(matter.id)) ? "subject" : "text")")
     }
     // 2. Matter keywords: the matter with the most distinct keyword hits (config order breaks ties).
     var best: (matter: Configuration.Matter, hits: [String])? = nil
     for matter in configuration.matters {
-      let hits = matter.keywords.filter { !$0.isEmpty && containsToken(haystack, asciiLowercased($0)) }
+      let hits = matter.keywords.filter { !$0.isEmpty && mentions($0) }
       if !hits.isEmpty, hits.count > (best?.hits.count ?? 0) { best = (matter, hits) }
     }
     if let best {
@@ -82,18 +85,29 @@ package enum ClientMatcher {
     client.addresses.contains(address) || client.domains.contains { domainMatches(address, $0) }
   }
 
-  /// `jo@mail.acme.example` matches `acme.example`.
+  /// `jo@mail.acme.example` matches `acme.example`. Compared as bytes when both are ASCII
+  /// (this runs for every participant against every domain), else as Strings.
   package static func domainMatches(_ address: String, _ domain: String) -> Bool {
-    guard let at = address.lastIndex(of: "@") else { return false }
-    let host = address[address.index(after: at)...]
-    return host == domain || host.hasSuffix("." + domain)
+    let bytes = address.utf8
+    let suffix = domain.utf8
+    guard bytes.allSatisfy({ $0 < 0x80 }) && suffix.allSatisfy({ $0 < 0x80 }) else {
+      guard let at = address.lastIndex(of: "@") else { return false }
+      let host = address[address.index(after: at)...]
+      return host == domain || host.hasSuffix("." + domain)
+    }
+    guard let at = bytes.lastIndex(of: 0x40) else { return false }
+    let host = bytes[bytes.index(after: at)...]
+    if host.elementsEqual(suffix) { return true }
+    guard host.count > suffix.count, host.suffix(suffix.count).elementsEqual(suffix) else { return false }
+    return host[host.index(host.endIndex, offsetBy: -suffix.count - 1)] == 0x2E
   }
 
-  /// `needle` in `haystack` with no ASCII letter or digit right before or after it. Both are
-  /// lowercased first; the search runs over UTF-8 bytes (this runs for every matter keyword of
-  /// every message, so it must not go through Foundation's string search).
-  static func containsToken(_ haystack: String, _ needle: String) -> Bool {
-    containsToken(Array(haystack.utf8), Array(needle.utf8))
+  /// `needle` (ASCII-lowercased bytes) in `text`, ignoring ASCII case, with no ASCII letter or
+  /// digit right before or after it. Over the text's own UTF-8 storage: this runs for every
+  /// matter id and keyword of every message.
+  static func containsToken(_ text: String, lowercased needle: [UInt8]) -> Bool {
+    var text = text
+    return text.withUTF8 { containsToken($0, needle) }
   }
 
   /// UTF-8 bytes with ASCII letters lowercased (Unicode lowercasing of a whole body is costly,
@@ -119,17 +133,18 @@ package enum ClientMatcher {
     return false
   }
 
-  static func containsToken(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+  static func containsToken(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
     guard let first = needle.first, needle.count <= haystack.count else { return false }
     func isWordByte(_ byte: UInt8) -> Bool {
       (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
     }
+    func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
     var index = 0
     let last = haystack.count - needle.count
     while index <= last {
-      if haystack[index] == first {
+      if lowered(haystack[index]) == first {
         var matched = true
-        for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+        for offset in 1..<needle.count where lowered(haystack[index + offset]) != needle[offset] {
           matched = false
           break
         }

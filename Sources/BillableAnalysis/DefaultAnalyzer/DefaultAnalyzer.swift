@@ -307,7 +307,8 @@ package struct DefaultAnalyzer: Analyzer {
     let isClient = { (address: String) -> Bool in clientRecord.map { ClientMatcher.owns($0, address) } ?? false }
     if addresses.contains(where: isClient) { return .communicateClient }
     let lawLike = ["law", "legal", "llp", "counsel", "attorney", "avocat", "solicitor"]
-    if addresses.contains(where: { address in lawLike.contains { address.split(separator: "@").last?.contains($0) ?? false } }) {
+    let hosts = addresses.compactMap { $0.split(separator: "@").last }
+    if hosts.contains(where: { host in lawLike.contains { host.contains($0) } }) {
       return .communicateCounsel
     }
     return .communicateOther

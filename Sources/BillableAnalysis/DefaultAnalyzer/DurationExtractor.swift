@@ -38,7 +38,8 @@ package enum DurationExtractor {
       for range in sentenceRanges(inLogicalLine: line) where mayHoldDuration(line[range]) {
         let disclaimer = inDisclaimer ?? isDisclaimer(line)
         inDisclaimer = disclaimer
-        let sentence = String(decoding: line[range], as: UTF8.self)
+        let bytes = Array(line[range])
+        let sentence = String(decoding: bytes, as: UTF8.self)
         let tokens = tokenize(sentence)
         var index = 0
         while index < tokens.count {
@@ -46,12 +47,12 @@ package enum DurationExtractor {
             index += 1
             continue
           }
-          let phrase = Self.text(of: tokens, match.range, in: sentence)
+          let phrase = Self.text(of: tokens, match.range, in: bytes)
           var verdict = judge(tokens, match: match, sentence: sentence)
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
           let minutes = match.minutes
           if let minutes, verdict.taken {
-            let task = taskPhrase(tokens, excluding: match.range, in: sentence)
+            let task = taskPhrase(tokens, excluding: match.range, in: bytes)
             found.append(
               Found(
                 minutes: minutes, sentence: sentence.trimmingSpacesAndPunctuation, phrase: phrase, task: task,
@@ -235,9 +236,12 @@ package enum DurationExtractor {
 
   struct Token: Equatable {
     var kind: Kind
-    /// Range in the sentence's characters.
+    /// Range in the sentence's Unicode scalars.
     var start: Int
     var end: Int
+    /// The same range in the sentence's UTF-8 bytes.
+    var byteStart = 0
+    var byteEnd = 0
     /// No space between this token and the previous one ("2h", "4:30pm").
     var attached: Bool
 
@@ -255,11 +259,21 @@ package enum DurationExtractor {
     // Unicode scalars, not Characters: grapheme breaking per character cost more than the
     // rest of the analysis, and every token boundary here is a scalar boundary.
     let characters = Array(sentence.unicodeScalars)
+    // Where each scalar starts in the UTF-8 bytes, so that phrases are cut from the bytes.
+    var offsets: [Int] = []
+    offsets.reserveCapacity(characters.count + 1)
+    var offset = 0
+    for character in characters {
+      offsets.append(offset)
+      offset += UTF8.width(character)
+    }
+    offsets.append(offset)
     var tokens: [Token] = []
     var index = 0
     var previousEnd = -1
     func add(_ kind: Kind, _ start: Int, _ end: Int) {
-      tokens.append(Token(kind: kind, start: start, end: end, attached: start == previousEnd))
+      tokens.append(
+        Token(kind: kind, start: start, end: end, byteStart: offsets[start], byteEnd: offsets[end], attached: start == previousEnd))
       previousEnd = end
     }
     while index < characters.count {
@@ -322,10 +336,9 @@ package enum DurationExtractor {
     return tokens
   }
 
-  private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: String) -> String {
-    let characters = Array(sentence.unicodeScalars)
+  private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: [UInt8]) -> String {
     guard let first = tokens[safe: range.lowerBound], let last = tokens[safe: range.upperBound - 1] else { return "" }
-    return String(String.UnicodeScalarView(characters[first.start..<last.end]))
+    return String(decoding: sentence[first.byteStart..<last.byteEnd], as: UTF8.self)
   }
 
   // MARK: - Durations
@@ -669,14 +682,15 @@ package enum DurationExtractor {
   }
 
   /// "Mark spent 2 hours", "Acme's team worked 3 hours": a capitalized name as the subject.
+  private static let notNames: Set<String> = [
+    "have", "had", "just", "already", "also", "probably", "together", "time", "total", "hours", "work", "today",
+    "yesterday", "tonight", "overall", "actually", "only", "was", "were", "been", "has",
+  ]
+
   private static func startsWithNameAndWorkVerb(_ tokens: [Token], before end: Int) -> Bool {
     guard end >= 2 else { return false }
     for index in 0..<(end - 1) {
       guard let verb = tokens[index + 1].word, ["spent", "worked", "billed", "logged"].contains(verb) else { continue }
-      let notNames: Set<String> = [
-        "have", "had", "just", "already", "also", "probably", "together", "time", "total", "hours", "work", "today",
-        "yesterday", "tonight", "overall", "actually", "only", "was", "were", "been", "has",
-      ]
       if let subject = tokens[index].word, !firstPersonWords.contains(subject), !notNames.contains(subject) {
         return true
       }
@@ -689,20 +703,24 @@ package enum DurationExtractor {
   /// The clause that says what the work was, without the duration: "reviewing the SPA" from
   /// "I spent 2.5 hours reviewing the SPA", "call with Jo re closing" from ".3 for call with Jo
   /// re closing".
-  static func taskPhrase(_ tokens: [Token], excluding range: Range<Int>, in sentence: String) -> String {
-    let characters = Array(sentence.unicodeScalars)
-    let fillers: Set<String> = [
-      "i", "we", "spent", "spend", "about", "around", "roughly", "approximately", "approx", "over", "just", "another",
-      "on", "for", "in", "total", "today", "yesterday", "this", "morning", "afternoon", "evening", "have", "has",
-      "had", "it", "took", "me", "us", "of", "a", "an", "the", "so", "far", "and", "also", "already", "doing", "time",
-      "was", "were", "been", "worked", "working", "hi", "hello", "all", "team", "fyi", "note", "logged", "billed",
-    ]
+  private static let taskFillers: Set<String> = [
+    "i", "we", "spent", "spend", "about", "around", "roughly", "approximately", "approx", "over", "just", "another",
+    "on", "for", "in", "total", "today", "yesterday", "this", "morning", "afternoon", "evening", "have", "has",
+    "had", "it", "took", "me", "us", "of", "a", "an", "the", "so", "far", "and", "also", "already", "doing", "time",
+    "was", "were", "been", "worked", "working", "hi", "hello", "all", "team", "fyi", "note", "logged", "billed",
+  ]
+  private static let taskTrailers: Set<String> = [
+    "today", "yesterday", "tonight", "so", "far", "this", "morning", "afternoon", "evening", "earlier", "on", "for", "and",
+    "with", "the", "a", "an", "to", "of",
+  ]
+
+  static func taskPhrase(_ tokens: [Token], excluding range: Range<Int>, in sentence: [UInt8]) -> String {
     // Prefer what follows the duration; else what precedes it.
     func phrase(_ slice: ArraySlice<Token>) -> String {
       var first = slice.startIndex
       while first < slice.endIndex {
         let token = slice[first]
-        if let word = token.word, fillers.contains(word) {
+        if let word = token.word, taskFillers.contains(word) {
           first += 1
           continue
         }
@@ -722,10 +740,9 @@ package enum DurationExtractor {
         if end > first, matchDuration(tokens, at: end) != nil { break }
         end += 1
       }
-      let trailing: Set<String> = ["today", "yesterday", "tonight", "so", "far", "this", "morning", "afternoon", "evening", "earlier", "on", "for", "and", "with", "the", "a", "an", "to", "of"]
-      while end > first, let word = slice[end - 1].word, trailing.contains(word) { end -= 1 }
+      while end > first, let word = slice[end - 1].word, taskTrailers.contains(word) { end -= 1 }
       guard end > first else { return "" }
-      return String(String.UnicodeScalarView(characters[slice[first].start..<slice[end - 1].end]))
+      return String(decoding: sentence[slice[first].byteStart..<slice[end - 1].byteEnd], as: UTF8.self)
     }
     let following = phrase(tokens[range.upperBound...])
     if !following.isEmpty { return following }
