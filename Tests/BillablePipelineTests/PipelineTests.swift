@@ -140,6 +140,41 @@ struct PipelineTests {
     #expect(try again.entries() == reference.entries())
   }
 
+  @Test("the cache codec writes every stored property, and JSONDecoder reads back an equal value")
+  func cacheCodec() throws {
+    let entry = DraftEntry(
+      basis: .calendar, minutes: 92.5, activity: .communicateClient, narrative: "Meeting: \"Q3\" review\tplan \\ é ✓",
+      evidence: "line\nbreak \u{1}", confidence: 0.85, workDate: "2025-03-05",
+      calendar: CalendarRef(uid: "uid-1@x", sequence: 3, method: "REQUEST", isCancelled: true), position: 2)
+    let analysis = MessageAnalysis(
+      timekeeper: "JD", direction: .sent, isBillable: false, reason: .noClient, client: "ACME", matter: "M-1",
+      attribution: "matter-id", evidence: ["a", "", "\u{2028}"], entries: [entry, DraftEntry(
+        basis: .estimated, minutes: 0.1 + 0.2, activity: .review, narrative: "", evidence: "", confidence: 1e-7, workDate: "")],
+      candidates: [
+        DurationCandidate(text: "2.5 hours", minutes: 150, taken: true, reason: "explicit"),
+        DurationCandidate(text: "a few hours", minutes: nil, taken: false, reason: "vague"),
+      ],
+      estimateMinutes: -0.55, analyzer: "default@test")
+    var bare = analysis
+    (bare.reason, bare.client, bare.matter, bare.estimateMinutes) = (nil, nil, nil, nil)
+    let body = try #require(CacheCodec.encode([analysis, bare]))
+    #expect(CacheCodec.decode(body) == [analysis, bare])
+    // Every stored property is written: a new one must be added to the codec too.
+    let objects = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]])
+    let first = objects[0]
+    #expect(first.count == Mirror(reflecting: analysis).children.count)
+    let entries = try #require(first["entries"] as? [[String: Any]])
+    #expect(entries[0].count == Mirror(reflecting: entry).children.count)
+    #expect((entries[0]["calendar"] as? [String: Any])?.count == Mirror(reflecting: entry.calendar!).children.count)
+    let candidates = try #require(first["candidates"] as? [[String: Any]])
+    #expect(candidates[0].count == Mirror(reflecting: analysis.candidates[0]).children.count)
+    // A number JSON cannot hold is not cached; a damaged body is a miss.
+    var infinite = analysis
+    infinite.estimateMinutes = .infinity
+    #expect(CacheCodec.encode([infinite]) == nil)
+    #expect(CacheCodec.decode(Array(body.dropLast(3))) == nil)
+  }
+
   @Test("shards partition the messages")
   func shards() throws {
     var counts = [0, 0, 0]
