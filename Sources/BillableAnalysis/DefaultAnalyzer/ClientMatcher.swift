@@ -22,15 +22,17 @@ package enum ClientMatcher {
     subject: String, text: String, from: [String], to: [String], cc: [String], direction: Direction,
     configuration: Configuration
   ) -> Result {
+    let lowerSubject = asciiLowercased(subject)
+    let lowerText = asciiLowercased(text)
     func mentions(_ needle: String) -> Bool {
       let lowered = asciiLowercased(needle)
-      return containsToken(subject, lowercased: lowered) || containsToken(text, lowercased: lowered)
+      return containsToken(lowerSubject, lowered) || containsToken(lowerText, lowered)
     }
     // 1. A matter id, as a whole token.
     for matter in configuration.matters where mentions(matter.id) {
       return Result(
         client: matter.client, matter: matter.id, rule: "matter-id",
-        evidence: "matter id '\(matter.id)' appears in the \(containsToken(subject, lowercased: asciiLowercased(matter.id)) ? "subject" : "text")")
+        evidence: "matter id '\(matter.id)' appears in the \(containsToken(lowerSubject, asciiLowercased(matter.id)) ? "subject" : "text")")
     }
     // 2. Matter keywords: the matter with the most distinct keyword hits (config order breaks ties).
     var best: (matter: Configuration.Matter, hits: [String])? = nil
@@ -102,19 +104,13 @@ package enum ClientMatcher {
     return host[host.index(host.endIndex, offsetBy: -suffix.count - 1)] == 0x2E
   }
 
-  /// `needle` (ASCII-lowercased bytes) in `text`, ignoring ASCII case, with no ASCII letter or
-  /// digit right before or after it. Over the text's own UTF-8 storage: this runs for every
-  /// matter id and keyword of every message.
-  static func containsToken(_ text: String, lowercased needle: [UInt8]) -> Bool {
-    var text = text
-    return text.withUTF8 { containsToken($0, needle) }
-  }
-
   /// UTF-8 bytes with ASCII letters lowercased (Unicode lowercasing of a whole body is costly,
   /// and ids and keywords are matched case-insensitively in ASCII; other letters must match as
   /// written).
   static func asciiLowercased(_ text: String) -> [UInt8] {
-    text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    var bytes = Array(text.utf8)
+    for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] |= 0x20 }
+    return bytes
   }
 
   /// Plain substring search over bytes.
@@ -133,29 +129,29 @@ package enum ClientMatcher {
     return false
   }
 
-  static func containsToken(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+  /// `needle` in `haystack`, both ASCII-lowercased bytes, with no ASCII letter or digit right
+  /// before or after it. This runs for every matter id and keyword of every message, so
+  /// candidates are found with memchr.
+  static func containsToken(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
     guard let first = needle.first, needle.count <= haystack.count else { return false }
     func isWordByte(_ byte: UInt8) -> Bool {
       (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
     }
-    func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-    var index = 0
-    let last = haystack.count - needle.count
-    while index <= last {
-      if lowered(haystack[index]) == first {
-        var matched = true
-        for offset in 1..<needle.count where lowered(haystack[index + offset]) != needle[offset] {
-          matched = false
-          break
-        }
-        if matched {
-          let before = index > 0 ? haystack[index - 1] : 0x20
-          let after = index + needle.count < haystack.count ? haystack[index + needle.count] : 0x20
+    return haystack.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return false }
+      let last = buffer.count - needle.count
+      var index = 0
+      while index <= last {
+        guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
+        index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        if memcmp(base + index, needle, needle.count) == 0 {
+          let before = index > 0 ? buffer[index - 1] : 0x20
+          let after = index + needle.count < buffer.count ? buffer[index + needle.count] : 0x20
           if !isWordByte(before) && !isWordByte(after) { return true }
         }
+        index += 1
       }
-      index += 1
+      return false
     }
-    return false
   }
 }

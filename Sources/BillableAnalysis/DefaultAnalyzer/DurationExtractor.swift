@@ -36,8 +36,6 @@ package enum DurationExtractor {
     for line in logicalLines(bytes) {
       var inDisclaimer: Bool? = nil
       for range in sentenceRanges(inLogicalLine: line) where mayHoldDuration(line[range]) {
-        let disclaimer = inDisclaimer ?? isDisclaimer(line)
-        inDisclaimer = disclaimer
         let bytes = Array(line[range])
         let sentence = String(decoding: bytes, as: UTF8.self)
         let tokens = tokenize(sentence)
@@ -49,6 +47,8 @@ package enum DurationExtractor {
           }
           let phrase = Self.text(of: tokens, match.range, in: bytes)
           var verdict = judge(tokens, match: match, sentence: sentence)
+          let disclaimer = inDisclaimer ?? isDisclaimer(line)
+          inDisclaimer = disclaimer
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
           let minutes = match.minutes
           if let minutes, verdict.taken {
@@ -405,8 +405,13 @@ package enum DurationExtractor {
     (["a", "few", "mins"], nil), (["many", "hours"], nil),
   ]
 
+  /// The phrases by first word, in table order: matchPhrase runs at every word of a sentence.
+  private static let phrasesByFirstWord: [String: [([String], Double?)]] = Dictionary(
+    grouping: phrases, by: { $0.0[0] })
+
   private static func matchPhrase(_ tokens: [Token], at index: Int) -> Match? {
-    for (phrase, minutes) in phrases where startsWith(tokens, at: index, phrase) {
+    guard let word = tokens[index].word, let candidates = phrasesByFirstWord[word] else { return nil }
+    for (phrase, minutes) in candidates where startsWith(tokens, at: index, phrase) {
       return Match(range: index..<(index + phrase.count), minutes: minutes)
     }
     return nil
@@ -419,6 +424,8 @@ package enum DurationExtractor {
     }
     return true
   }
+
+  private static let shorthandFollowers: Set<String> = ["for", "on", "re", "reviewing", "drafting", "call", "to"]
 
   /// N hours [and] [M minutes], N minutes, h:mm hours, and billing shorthand (".3 for …").
   private static func matchQuantity(_ tokens: [Token], at index: Int) -> Match? {
@@ -438,7 +445,6 @@ package enum DurationExtractor {
       return Match(range: index..<(j + 1), minutes: value)
     }
     // Billing shorthand: ".3 for review", "0.5 on the call".
-    let shorthandFollowers: Set<String> = ["for", "on", "re", "reviewing", "drafting", "call", "to"]
     if case .number(let n, true, _) = tokens[index].kind, n > 0, n < 10,
       let next = tokens[safe: afterNumber]?.word, shorthandFollowers.contains(next)
     {
