@@ -12,8 +12,10 @@ import Foundation
 package protocol AnalysisCache: AnyObject {
   /// The body stored for a key, or `nil` (a miss).
   func lookup(contentHash: String, fingerprint: String) -> [UInt8]?
-  /// Stores new bodies and marks the ones just served as used, all at once.
+  /// Stores new bodies and marks the ones just served as used (perhaps not on disk until `flush`).
   func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)])
+  /// Puts every write on disk; the scan calls it once all batches are committed.
+  func flush()
 }
 
 /// How analyses are kept in the cache: their JSON, as `JSONDecoder` reads it back. A body

@@ -258,6 +258,7 @@ package final class Scanner {
         batch.pending -= 1
       }
     }
+    cache?.flush()
     // Settling rewrites every draft entry; when this run changed no message, no source and
     // nothing that prices entries, the stored entries are already the answer.
     let digest = stableDigest(ConfigRenderer.render(configuration) + "\n" + fingerprint)

@@ -95,6 +95,7 @@ package final class CacheDatabase {
 
   /// The stored body for a key, or `nil` (a miss, including any read error).
   package func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
+    if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
     guard let statement = lookupStatement else { return nil }
     defer { statement.reset() }
     statement.bind([contentHash, fingerprint])
@@ -106,15 +107,40 @@ package final class CacheDatabase {
     }
   }
 
-  /// Writes new bodies and marks reused ones as used now, in one transaction. A failure
-  /// loses only this batch's cache entries; it is kept in `problem` for a warning.
+  /// Writes accumulated in memory until `writeEvery` are waiting, then committed together.
+  /// Unlike the store, the cache need not be durable batch by batch: a message whose entry
+  /// a killed scan lost is in the store already, and costs at most one analysis later. One
+  /// transaction per 20 messages rewrote each index page it touched every time.
+  package static let writeEvery = 500
+  private var pendingBodies: [String: [UInt8]] = [:]
+  private var pending: [(contentHash: String, fingerprint: String, body: [UInt8], time: Int)] = []
+  private var pendingUsed: [(contentHash: String, fingerprint: String, time: Int)] = []
+
+  /// Stores new bodies and marks reused ones as used now (committed with the next `flush`).
   package func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
-    guard let connection, let writeStatement, let touchStatement, !(entries.isEmpty && used.isEmpty) else { return }
+    guard connection != nil else { return }
     let time = now()
+    for entry in entries {
+      pendingBodies[entry.contentHash + "\n" + entry.fingerprint] = entry.body
+      pending.append((entry.contentHash, entry.fingerprint, entry.body, time))
+    }
+    pendingUsed += used.map { ($0.contentHash, $0.fingerprint, time) }
+    if pending.count + pendingUsed.count >= Self.writeEvery { flush() }
+  }
+
+  /// Commits the waiting writes in one transaction. A failure loses only those cache entries;
+  /// it is kept in `problem` for a warning.
+  package func flush() {
+    defer {
+      pending.removeAll()
+      pendingUsed.removeAll()
+      pendingBodies.removeAll()
+    }
+    guard let connection, let writeStatement, let touchStatement, !(pending.isEmpty && pendingUsed.isEmpty) else { return }
     do {
       try connection.transaction {
-        for entry in entries { try writeStatement.run([entry.contentHash, entry.fingerprint, time, Blob(entry.body)]) }
-        for key in used { try touchStatement.run([key.contentHash, key.fingerprint, time]) }
+        for entry in pending { try writeStatement.run([entry.contentHash, entry.fingerprint, entry.time, Blob(entry.body)]) }
+        for key in pendingUsed { try touchStatement.run([key.contentHash, key.fingerprint, key.time]) }
       }
     } catch {
       recover(from: error)
@@ -122,8 +148,11 @@ package final class CacheDatabase {
     }
   }
 
+  deinit { flush() }
+
   /// Entries, and bytes on disk (the database with its write-ahead log).
   package func usage() -> (entries: Int, bytes: Int) {
+    flush()
     let entries = (try? connection?.scalarInt("SELECT count(*) FROM analyses")) ?? 0
     let bytes = [path, path + "-wal"].reduce(0) { total, file in
       total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
@@ -135,6 +164,7 @@ package final class CacheDatabase {
   /// old one-file-per-entry layout (`ab/abcd….json`); returns how many.
   @discardableResult
   package func prune(olderThan cutoff: Date) -> Int {
+    flush()
     let legacy = removeLegacyEntries()
     guard let connection else { return legacy }
     do {

@@ -102,6 +102,7 @@ struct PipelineTests {
         writes += 1
       }
     }
+    func flush() {}
   }
 
   func scanSample(store: Store, cache: CountingCache?, batchSize: Int, jobs: Int) async throws -> ScanSummary {

@@ -9,7 +9,7 @@ struct CacheDatabaseTests {
     deinit { try? FileManager.default.removeItem(atPath: path) }
   }
 
-  @Test("a written entry is found under its key only, and survives reopening")
+  @Test("a written entry is found under its key only, and survives reopening once flushed")
   func roundTrip() throws {
     let folder = Folder()
     let cache = CacheDatabase(directory: folder.path)
@@ -20,6 +20,9 @@ struct CacheDatabaseTests {
     #expect(cache.lookup(contentHash: "aa", fingerprint: "f2") == nil, "another fingerprint is another key")
     // Rewriting a key replaces its body.
     cache.write([("aa", "f1", Array("uno".utf8))], used: [])
+    // Writes wait in memory until flushed (or until enough are waiting).
+    #expect(CacheDatabase(directory: folder.path).lookup(contentHash: "aa", fingerprint: "f1") == nil)
+    cache.flush()
     let reopened = CacheDatabase(directory: folder.path)
     #expect(reopened.lookup(contentHash: "aa", fingerprint: "f1") == Array("uno".utf8))
     #expect(reopened.usage().entries == 2)
