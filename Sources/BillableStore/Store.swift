@@ -86,46 +86,16 @@ package final class Store {
   /// (replaced), and their problems. Returns how many messages were new to the store.
   @discardableResult
   package func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int {
-    try connection.transaction {
-      let exists = try connection.prepare("SELECT 1 FROM messages WHERE content_hash = ?1")
-      let upsertMessage = try connection.prepare(
-        """
-        INSERT INTO messages (content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client,
-          matter, direction, first_run_id, last_run_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-        ON CONFLICT (content_hash) DO UPDATE SET message_id = excluded.message_id, thread_id = excluded.thread_id,
-          sent_at = excluded.sent_at, subject = excluded.subject, from_address = excluded.from_address,
-          status = excluded.status, reason = excluded.reason, client = excluded.client, matter = excluded.matter,
-          direction = excluded.direction, last_run_id = excluded.last_run_id
-        """)
-      let upsertSource = try connection.prepare(
-        """
-        INSERT INTO message_sources (content_hash, path, format, position, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5)
-        ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
-        """)
-      let deleteAnalyses = try connection.prepare("DELETE FROM analyses WHERE content_hash = ?1")
-      let deleteDrafts = try connection.prepare("DELETE FROM drafts WHERE content_hash = ?1")
-      let insertAnalysis = try connection.prepare(
-        """
-        INSERT INTO analyses (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client, matter,
-          attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-        """)
-      let insertDraft = try connection.prepare(
-        """
-        INSERT INTO drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
-          confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
-          calendar_cancelled)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-        """)
-      let insertProblem = try connection.prepare(
-        """
-        INSERT INTO errors (run_id, source, content_hash, kind, severity, detail, byte_offset)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-        """)
+    let statements = try saveStatements ?? prepareSaveStatements()
+    saveStatements = statements
+    return try connection.transaction {
+      let (exists, upsertMessage, upsertSource, deleteAnalyses, deleteDrafts, insertAnalysis, insertDraft, insertProblem) = statements
       var new = 0
       for record in batch {
         exists.bind([record.contentHash])
-        if try !exists.step() { new += 1 }
+        let isNew = try !exists.step()
+        exists.reset()
+        if isNew { new += 1 }
         try upsertMessage.run([
           record.contentHash, record.messageID, record.threadID, record.sentAt, record.subject, record.fromAddress,
           record.status, record.reason, record.client, record.matter, record.direction, runID,
@@ -135,8 +105,11 @@ package final class Store {
             record.contentHash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset),
           ])
         }
-        try deleteAnalyses.run([record.contentHash])
-        try deleteDrafts.run([record.contentHash])
+        // A new message has no analyses or drafts to replace.
+        if !isNew {
+          try deleteAnalyses.run([record.contentHash])
+          try deleteDrafts.run([record.contentHash])
+        }
         for analysis in record.analyses {
           try insertAnalysis.run([
             record.contentHash, analysis.timekeeper, record.analyzerFingerprint ?? fingerprint, analysis.analyzer,
@@ -162,6 +135,52 @@ package final class Store {
       }
       return new
     }
+  }
+
+  private typealias SaveStatements = (
+    exists: Statement, upsertMessage: Statement, upsertSource: Statement, deleteAnalyses: Statement,
+    deleteDrafts: Statement, insertAnalysis: Statement, insertDraft: Statement, insertProblem: Statement
+  )
+  /// Prepared once: `save` runs for every batch.
+  private var saveStatements: SaveStatements?
+
+  private func prepareSaveStatements() throws -> SaveStatements {
+    let exists = try connection.prepare("SELECT 1 FROM messages WHERE content_hash = ?1")
+    let upsertMessage = try connection.prepare(
+      """
+      INSERT INTO messages (content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client,
+        matter, direction, first_run_id, last_run_id)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+      ON CONFLICT (content_hash) DO UPDATE SET message_id = excluded.message_id, thread_id = excluded.thread_id,
+        sent_at = excluded.sent_at, subject = excluded.subject, from_address = excluded.from_address,
+        status = excluded.status, reason = excluded.reason, client = excluded.client, matter = excluded.matter,
+        direction = excluded.direction, last_run_id = excluded.last_run_id
+      """)
+    let upsertSource = try connection.prepare(
+      """
+      INSERT INTO message_sources (content_hash, path, format, position, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5)
+      ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
+      """)
+    let deleteAnalyses = try connection.prepare("DELETE FROM analyses WHERE content_hash = ?1")
+    let deleteDrafts = try connection.prepare("DELETE FROM drafts WHERE content_hash = ?1")
+    let insertAnalysis = try connection.prepare(
+      """
+      INSERT INTO analyses (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client, matter,
+        attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      """)
+    let insertDraft = try connection.prepare(
+      """
+      INSERT INTO drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
+        confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
+        calendar_cancelled)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+      """)
+    let insertProblem = try connection.prepare(
+      """
+      INSERT INTO errors (run_id, source, content_hash, kind, severity, detail, byte_offset)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+      """)
+    return (exists, upsertMessage, upsertSource, deleteAnalyses, deleteDrafts, insertAnalysis, insertDraft, insertProblem)
   }
 
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
