@@ -213,7 +213,10 @@ package final class Store {
   }
 
   /// Adds sources to messages already stored (found again in another file or a later run);
-  /// returns how many were not known before.
+  /// returns how many were not known before. A source seen before writes nothing, and the
+  /// message row is left alone: its `last_run_id` is the run that analysed and stored it,
+  /// whose fingerprint its analyses carry. (Stamping every message seen again made a nightly
+  /// re-scan rewrite the whole messages table.)
   @discardableResult
   package func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws -> Int {
     guard !sources.isEmpty else { return 0 }
@@ -226,13 +229,12 @@ package final class Store {
         INSERT INTO message_sources (content_hash, path, format, position, byte_offset)
         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM messages WHERE content_hash = ?1)
         ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
+          WHERE byte_offset <> excluded.byte_offset
         """)
-      let touch = try connection.prepare("UPDATE messages SET last_run_id = ?2 WHERE content_hash = ?1")
       for (hash, source) in sources {
         known.bind([hash, source.path, Self.position(of: source)])
         if try !known.step() { new += 1 }
         try upsert.run([hash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset)])
-        try touch.run([hash, runID])
       }
       return new
     }
