@@ -115,7 +115,6 @@ package final class Scanner {
     var outcomes: [Outcome?] = []
     /// Messages the store already holds, with the sources seen now.
     var known: [(String, SourceRef)] = []
-    var cacheServed: [(contentHash: String, fingerprint: String)] = []
     var pending = 0
     let sequence: Int
     init(sequence: Int) { self.sequence = sequence }
