@@ -9,7 +9,9 @@ import Foundation
 /// Analyses on disk, keyed by content hash and analyzer fingerprint (the store's
 /// `CacheDatabase` implements it). The scan looks a batch up before analysis and writes the
 /// batch's new entries in one go after it; bodies are opaque bytes (see `CacheCodec`).
-package protocol AnalysisCache: AnyObject {
+/// Lookups and writes come from different threads (the scan task and its writer), so an
+/// implementation must be safe to call from both at once.
+package protocol AnalysisCache: AnyObject, Sendable {
   /// The body stored for a key, or `nil` (a miss).
   func lookup(contentHash: String, fingerprint: String) -> [UInt8]?
   /// Stores new bodies and marks the ones just served as used (perhaps not on disk until `flush`).

@@ -6,6 +6,10 @@ import BillableModel
 import Foundation
 
 /// Where the scan writes. The store implements it; tests use an in-memory one.
+///
+/// `storedFingerprint` is called from the scan task while the writes run, in order, on the
+/// scan's writer thread: an implementation must allow a lookup during a write (the store
+/// reads through a connection of its own).
 package protocol ScanStore: AnyObject {
   /// The analyzer fingerprint a stored message was analysed under, or `nil` if unknown.
   func storedFingerprint(contentHash: String) throws -> String?
@@ -80,11 +84,13 @@ package struct ScanProgress: Sendable {
 /// group at most `jobs` wide (cache first), save each batch in one transaction, in input order,
 /// then settle entries from everything the store holds.
 ///
-/// The reading, the store lookups and the commits run in this task while the analyses of the
-/// next batch run in child tasks, so no core waits for a batch to be written. Memory stays
-/// flat: at most `batchesInFlight` batches are open, and de-duplication asks the store rather
-/// than keeping every hash seen. A message the store already holds under the same analyzer
-/// fingerprint is not parsed again; only its new source is recorded.
+/// Three things run at once: this task reads, looks messages up and hands out work; child
+/// tasks parse and analyse; a writer thread (`Writer`) commits finished batches in order. A
+/// commit that waits on the disk therefore stalls neither the reading nor the analyses.
+/// Memory stays flat: a bounded number of batches is open (`batchesInFlight` being read or
+/// analysed, `commitsInFlight` waiting for the writer), and de-duplication asks the store
+/// rather than keeping every hash seen. A message the store already holds under the same
+/// analyzer fingerprint is not parsed again; only its new source is recorded.
 package final class Scanner {
   let configuration: Configuration
   let analyzer: any Analyzer
@@ -92,8 +98,11 @@ package final class Scanner {
   let store: any ScanStore
   let options: ScanOptions
   let progress: (@Sendable (ScanProgress) -> Void)?
-  /// Batches read ahead of the one being committed: two keep every core busy across a commit.
+  /// Batches being read or analysed: two keep every core busy across a batch boundary.
   static let batchesInFlight = 2
+  /// Batches handed to the writer and not yet committed. A commit can wait tens of
+  /// milliseconds on fdatasync at a WAL checkpoint; this many let the analyses run on.
+  static let commitsInFlight = 8
 
   package init(
     configuration: Configuration, analyzer: any Analyzer, cache: (any AnalysisCache)?, store: any ScanStore,
@@ -110,12 +119,15 @@ package final class Scanner {
   /// One batch on its way from the reader to its commit.
   private final class Batch {
     var messages: [RawMessage] = []
+    var hashes: [ContentHash] = []
     /// Later copies of a message, found while it was still in flight.
     var extraSources: [Int: [SourceRef]] = [:]
     var outcomes: [Outcome?] = []
     /// Messages the store already holds, with the sources seen now.
     var known: [(String, SourceRef)] = []
     var pending = 0
+    /// Handed to the writer: a copy found now is a source to add after it.
+    var submitted = false
     let sequence: Int
     init(sequence: Int) { self.sequence = sequence }
   }
@@ -143,13 +155,19 @@ package final class Scanner {
     let reader = InputReader(paths: options.inputs)
     let fingerprint = analyzer.fingerprint.description
     let jobs = max(1, options.jobs)
+    let writer = Writer()
     var open = Batch(sequence: 0)
     var sealed: [Batch] = []
+    /// What the writer was given, in order (`nil` for a job that is not a batch).
+    var committing: [Batch?] = []
     var inFlight: [ContentHash: (batch: Batch, index: Int)] = [:]
+    /// Copies of messages whose batch went to the writer before they were read.
+    var lateSources: [(String, SourceRef)] = []
     var queue: [Work] = []
-    var queued = 0
     var running = 0
     var inputDone = false
+    let store = self.store
+    let cache = self.cache
 
     /// Store and cache lookups for a full batch; its misses join the queue.
     func seal() throws {
@@ -178,9 +196,13 @@ package final class Scanner {
         case .failure(let error):
           summary.readFailures += 1
           summary.problems += 1
-          try store.record(
-            [Problem(source: error.path, contentHash: nil, kind: "read-error", severity: "critical", detail: error.message, offset: nil)],
-            runID: runID)
+          let problem = Problem(
+            source: error.path, contentHash: nil, kind: "read-error", severity: "critical", detail: error.message, offset: nil)
+          writer.submit {
+            try store.record([problem], runID: runID)
+            return (0, 0)
+          }
+          committing.append(nil)
         case .message(let raw):
           summary.messagesRead += 1
           summary.bytes += raw.bytes.count
@@ -194,11 +216,16 @@ package final class Scanner {
             // been had that batch been committed first.
             summary.duplicates += 1
             if holder.batch !== open { summary.alreadyStored += 1 }
-            holder.batch.extraSources[holder.index, default: []].append(raw.source)
+            if holder.batch.submitted {
+              lateSources.append((raw.contentHash.hex, raw.source))
+            } else {
+              holder.batch.extraSources[holder.index, default: []].append(raw.source)
+            }
             continue
           }
           inFlight[raw.contentHash] = (open, open.messages.count)
           open.messages.append(raw)
+          open.hashes.append(raw.contentHash)
           if open.messages.count >= options.batchSize {
             try seal()
             return
@@ -209,12 +236,14 @@ package final class Scanner {
       if !open.messages.isEmpty { try seal() }
     }
 
-    /// Commits finished batches at the head of the line, in input order.
-    func commitFinished() throws {
-      while let batch = sealed.first, batch.pending == 0 {
-        sealed.removeFirst()
-        try commit(batch, runID: runID, fingerprint: fingerprint, summary: &summary)
-        for raw in batch.messages { inFlight[raw.contentHash] = nil }
+    /// Takes in what the writer finished, in order; rethrows its first failure.
+    func takeCommitted() throws {
+      for result in writer.takeFinished() {
+        let (newSources, newToStore) = try result.get()
+        summary.newSources += newSources
+        summary.newToStore += newToStore
+        guard let batch = committing.removeFirst() else { continue }
+        for hash in batch.hashes where inFlight[hash]?.batch === batch { inFlight[hash] = nil }
         summary.batches += 1
         progress?(ScanProgress(messages: summary.messagesRead, bytes: summary.bytes, cacheHits: summary.cacheHits, analysed: summary.cacheMisses))
         if let limit = options.crashAfterBatches, summary.batches >= limit {
@@ -224,38 +253,73 @@ package final class Scanner {
       }
     }
 
+    /// Hands finished batches at the head of the line to the writer, in input order, waiting
+    /// while it has `commitsInFlight` already.
+    func submitFinished() async throws {
+      while let batch = sealed.first, batch.pending == 0 {
+        while committing.count >= Self.commitsInFlight {
+          await writer.waitForFinished()
+          try takeCommitted()
+        }
+        sealed.removeFirst()
+        var writes = Self.writes(of: batch, fingerprint: fingerprint, summary: &summary)
+        writes.known += lateSources
+        lateSources.removeAll()
+        batch.submitted = true
+        batch.messages.removeAll()
+        let job = writes
+        writer.submit { try job.apply(store: store, cache: cache, runID: runID, fingerprint: fingerprint) }
+        committing.append(batch)
+      }
+    }
+
     let analyzer = self.analyzer
     let since = options.since
-    try await withThrowingTaskGroup(of: Outcome.self) { group in
-      while true {
-        while running < jobs, queued < queue.count {
-          let work = queue[queued]
-          queued += 1
-          running += 1
-          group.addTask {
-            var outcome = await Self.analyse(work.raw, cached: work.cached, analyzer: analyzer, fingerprint: fingerprint, since: since)
-            outcome.batch = work.batch
-            outcome.index = work.index
-            return outcome
+    do {
+      try await withThrowingTaskGroup(of: Outcome.self) { group in
+        while true {
+          var started = 0
+          while running < jobs, started < queue.count {
+            let work = queue[started]
+            started += 1
+            running += 1
+            group.addTask {
+              var outcome = await Self.analyse(work.raw, cached: work.cached, analyzer: analyzer, fingerprint: fingerprint, since: since)
+              outcome.batch = work.batch
+              outcome.index = work.index
+              return outcome
+            }
           }
+          // Started work leaves the queue at once: it holds the raw message.
+          queue.removeFirst(started)
+          try takeCommitted()
+          try await submitFinished()
+          if !inputDone && sealed.count < Self.batchesInFlight {
+            try readBatch()
+            continue
+          }
+          if running > 0, let outcome = try await group.next() {
+            running -= 1
+            guard let batch = sealed.first(where: { $0.sequence == outcome.batch }) else { continue }
+            batch.outcomes[outcome.index] = outcome
+            batch.pending -= 1
+            continue
+          }
+          // Nothing to read or analyse: the last copies, then wait for the writer to finish.
+          if !lateSources.isEmpty {
+            let sources = lateSources
+            lateSources.removeAll()
+            writer.submit { (try store.addSources(sources, runID: runID), 0) }
+            committing.append(nil)
+          }
+          if committing.isEmpty { break }
+          await writer.waitForFinished()
         }
-        // Started work leaves the queue at once: it holds the raw message.
-        queue.removeFirst(queued)
-        queued = 0
-        try commitFinished()
-        if !inputDone && sealed.count < Self.batchesInFlight {
-          try readBatch()
-          continue
-        }
-        guard running > 0, let outcome = try await group.next() else {
-          if inputDone && sealed.isEmpty { break }
-          continue
-        }
-        running -= 1
-        guard let batch = sealed.first(where: { $0.sequence == outcome.batch }) else { continue }
-        batch.outcomes[outcome.index] = outcome
-        batch.pending -= 1
       }
+    } catch {
+      // Whatever the writer still holds is committed or refused before the error goes up.
+      await writer.drain()
+      throw error
     }
     cache?.flush()
     // Settling rewrites every draft entry; when this run changed no message, no source and
@@ -277,22 +341,37 @@ package final class Scanner {
     return Int(value % UInt64(max(1, count)))
   }
 
-  /// One batch's writes: its new cache entries, then its messages in one store transaction.
-  private func commit(_ batch: Batch, runID: Int, fingerprint: String, summary: inout ScanSummary) throws {
-    var known = batch.known
-    var records: [MessageRecord] = []
+  /// What one batch writes: sources of messages already stored, new cache entries, and its
+  /// analysed messages (in one store transaction).
+  private struct Writes {
+    var known: [(contentHash: String, source: SourceRef)] = []
     var fresh: [(contentHash: String, fingerprint: String, body: [UInt8])] = []
     var served: [(contentHash: String, fingerprint: String)] = []
+    var records: [MessageRecord] = []
+
+    /// Runs on the writer thread; returns the new sources and the messages new to the store.
+    func apply(store: any ScanStore, cache: (any AnalysisCache)?, runID: Int, fingerprint: String) throws -> (Int, Int) {
+      let newSources = known.isEmpty ? 0 : try store.addSources(known, runID: runID)
+      cache?.write(fresh, used: served)
+      let newToStore = records.isEmpty ? 0 : try store.save(records, runID: runID, fingerprint: fingerprint)
+      return (newSources + records.count, newToStore)
+    }
+  }
+
+  /// A finished batch's writes, counted into the summary.
+  private static func writes(of batch: Batch, fingerprint: String, summary: inout ScanSummary) -> Writes {
+    var writes = Writes()
+    writes.known = batch.known.map { ($0.0, $0.1) }
     for (index, outcome) in batch.outcomes.enumerated() {
       let extra = batch.extraSources[index] ?? []
       guard let outcome else {
         // Known to the store: every copy is one more source.
-        let hash = batch.messages[index].contentHash.hex
-        known += extra.map { (hash, $0) }
+        let hash = batch.hashes[index].hex
+        writes.known += extra.map { (hash, $0) }
         continue
       }
       if let body = outcome.cacheBody, let record = outcome.record {
-        fresh.append((record.contentHash, outcome.fingerprint, body))
+        writes.fresh.append((record.contentHash, outcome.fingerprint, body))
       }
       if outcome.skipped {
         summary.skippedBySince += 1
@@ -302,20 +381,16 @@ package final class Scanner {
       record.sources += extra
       if outcome.cacheHit {
         summary.cacheHits += 1
-        served.append((record.contentHash, fingerprint))
+        writes.served.append((record.contentHash, fingerprint))
       } else {
         summary.cacheMisses += 1
       }
       if record.status == "error" { summary.errorMessages += 1 }
       summary.problems += record.problems.count
-      records.append(record)
+      writes.records.append(record)
     }
-    if !known.isEmpty { summary.newSources += try store.addSources(known, runID: runID) }
-    cache?.write(fresh, used: served)
-    guard !records.isEmpty else { return }
-    summary.unique += records.count
-    summary.newToStore += try store.save(records, runID: runID, fingerprint: fingerprint)
-    summary.newSources += records.count
+    summary.unique += writes.records.count
+    return writes
   }
 
   /// Parse, then cache or analyzer, for one message (runs in a child task).
@@ -366,4 +441,72 @@ package final class Scanner {
     outcome.record = record
     return outcome
   }
+}
+
+/// The scan's writer: store and cache writes run here, one at a time and in the order they
+/// were submitted, on a thread of Dispatch's own rather than the cooperative pool. The scan
+/// submits without waiting and collects the results as they finish; after a failure the
+/// remaining jobs are refused, so nothing is committed out of order.
+///
+/// The store and cache objects the jobs touch are used on this thread only while the scan
+/// task uses them for lookups that SQLite serializes (see `Connection`), hence the unchecked
+/// Sendable.
+private final class Writer: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "billable.scan.writer")
+  private let lock = NSLock()
+  private var finished: [Result<(Int, Int), any Error>] = []
+  private var waiter: CheckedContinuation<Void, Never>?
+  /// Touched on the writer's queue only.
+  private var failed = false
+
+  func submit(_ job: @escaping () throws -> (Int, Int)) {
+    let job = UncheckedBox(job)
+    queue.async {
+      let result: Result<(Int, Int), any Error>
+      if self.failed {
+        result = .failure(CancellationError())
+      } else {
+        result = Result { try job.value() }
+        if case .failure = result { self.failed = true }
+      }
+      let waiter = self.lock.withLock { () -> CheckedContinuation<Void, Never>? in
+        self.finished.append(result)
+        defer { self.waiter = nil }
+        return self.waiter
+      }
+      waiter?.resume()
+    }
+  }
+
+  /// The results finished since the last call, in submission order.
+  func takeFinished() -> [Result<(Int, Int), any Error>] {
+    lock.withLock {
+      defer { finished.removeAll() }
+      return finished
+    }
+  }
+
+  /// Returns once at least one result is waiting to be taken.
+  func waitForFinished() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = lock.withLock { () -> Bool in
+        if !finished.isEmpty { return true }
+        waiter = continuation
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
+  /// Returns once every job submitted so far has run.
+  func drain() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      queue.async { continuation.resume() }
+    }
+  }
+}
+
+private struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }

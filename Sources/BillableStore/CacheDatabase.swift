@@ -4,15 +4,16 @@ import Foundation
 /// The analysis cache on disk: one SQLite file, `analyses.sqlite`, in the cache folder.
 ///
 /// A row per (content hash, analyzer fingerprint) holds the encoded analyses. Rows are written
-/// a batch per transaction, so a reader never sees half an entry and a killed scan loses at
-/// most the batch it was writing. This replaced one JSON file per entry: a 100 MB mailbox made
+/// up to `writeEvery` per transaction, so a reader never sees half an entry and a killed scan
+/// loses at most the entries not yet written. It is safe to use from two threads (the scan
+/// looks up on one and writes on another). This replaced one JSON file per entry: a 100 MB mailbox made
 /// 17,000 files, and creating them cost more CPU than parsing the mail.
 ///
 /// Nothing here is allowed to stop a scan: a row that cannot be decoded is a miss (the caller
 /// decodes, and rewrites it), a file that is not a database or is damaged is moved aside and
 /// started afresh, and a cache that cannot be opened at all misses everything and says why in
 /// `problem`.
-package final class CacheDatabase {
+package final class CacheDatabase: @unchecked Sendable {
   package static let fileName = "analyses.sqlite"
   package let directory: String
   /// Why the cache is not working, if it is not (for a warning); `nil` when it is.
@@ -22,6 +23,8 @@ package final class CacheDatabase {
   private var writeStatement: Statement?
   private var touchStatement: Statement?
   private let now: () -> Int
+  /// Guards everything below: lookups and writes come from different threads.
+  private let lock = NSLock()
 
   package var path: String { directory + "/" + Self.fileName }
 
@@ -95,6 +98,8 @@ package final class CacheDatabase {
 
   /// The stored body for a key, or `nil` (a miss, including any read error).
   package func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
+    lock.lock()
+    defer { lock.unlock() }
     if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
     guard let statement = lookupStatement else { return nil }
     defer { statement.reset() }
@@ -118,6 +123,8 @@ package final class CacheDatabase {
 
   /// Stores new bodies and marks reused ones as used now (committed with the next `flush`).
   package func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
+    lock.lock()
+    defer { lock.unlock() }
     guard connection != nil else { return }
     let time = now()
     for entry in entries {
@@ -125,12 +132,18 @@ package final class CacheDatabase {
       pending.append((entry.contentHash, entry.fingerprint, entry.body, time))
     }
     pendingUsed += used.map { ($0.contentHash, $0.fingerprint, time) }
-    if pending.count + pendingUsed.count >= Self.writeEvery { flush() }
+    if pending.count + pendingUsed.count >= Self.writeEvery { flushLocked() }
   }
 
   /// Commits the waiting writes in one transaction. A failure loses only those cache entries;
   /// it is kept in `problem` for a warning.
   package func flush() {
+    lock.lock()
+    defer { lock.unlock() }
+    flushLocked()
+  }
+
+  private func flushLocked() {
     defer {
       pending.removeAll()
       pendingUsed.removeAll()
@@ -148,7 +161,7 @@ package final class CacheDatabase {
     }
   }
 
-  deinit { flush() }
+  deinit { flushLocked() }
 
   /// Entries, and bytes on disk (the database with its write-ahead log).
   package func usage() -> (entries: Int, bytes: Int) {

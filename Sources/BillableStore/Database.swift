@@ -19,14 +19,15 @@ package struct StoreError: Error, CustomStringConvertible, Sendable {
   }
 }
 
-/// One connection. Not shared across threads: the scan writes from one task.
+/// One connection, in SQLite's serialized mode: the scan looks messages up on one thread
+/// while it commits on another, and SQLite's own mutex keeps each call whole.
 final class Connection {
   let handle: OpaquePointer
   let path: String
 
   init(path: String) throws {
     var pointer: OpaquePointer? = nil
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
     let status = sqlite3_open_v2(path, &pointer, flags, nil)
     guard status == SQLITE_OK, let pointer else {
       let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"

@@ -12,6 +12,10 @@ package final class Store {
   package let path: String
   /// Prepared once: `storedFingerprint` runs for every message a scan reads.
   private var fingerprintStatements: (analysed: Statement, known: Statement)?
+  /// A second connection for `storedFingerprint`, so that a lookup never waits behind a
+  /// commit on the writing thread (in WAL mode it reads the last committed state). An
+  /// in-memory store has only the one connection.
+  private var lookupConnection: Connection?
 
   /// Opens (creating if needed) the store at `path`; `:memory:` for tests.
   /// - Throws: `StoreError` when the file cannot be opened or its schema is newer than this
@@ -185,10 +189,12 @@ package final class Store {
 
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
   package func storedFingerprint(contentHash: String) throws -> String? {
+    if lookupConnection == nil { lookupConnection = path == ":memory:" ? connection : try Connection(path: path) }
+    let lookups = lookupConnection ?? connection
     let statements = try fingerprintStatements ?? (
       // A stored message with no analyses (none apply) is still known under the run's fingerprint.
-      connection.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1"),
-      connection.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
+      lookups.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1"),
+      lookups.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
     )
     fingerprintStatements = statements
     for statement in [statements.analysed, statements.known] {

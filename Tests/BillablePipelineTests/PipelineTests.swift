@@ -87,19 +87,22 @@ struct PipelineTests {
     #expect(try !one.entries().isEmpty)
   }
 
-  /// An in-memory cache that counts what the scan asks of it.
-  final class CountingCache: AnalysisCache {
-    var bodies: [String: [UInt8]] = [:]
-    var writes = 0
-    var lookups = 0
+  /// An in-memory cache that counts what the scan asks of it (locked: the scan looks up and
+  /// writes from different threads).
+  final class CountingCache: AnalysisCache, @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [String: [UInt8]] = [:]
+    private var writeCount = 0
+    var writes: Int { lock.withLock { writeCount } }
     func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
-      lookups += 1
-      return bodies[contentHash + "|" + fingerprint]
+      lock.withLock { bodies[contentHash + "|" + fingerprint] }
     }
     func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
-      for entry in entries {
-        bodies[entry.contentHash + "|" + entry.fingerprint] = entry.body
-        writes += 1
+      lock.withLock {
+        for entry in entries {
+          bodies[entry.contentHash + "|" + entry.fingerprint] = entry.body
+          writeCount += 1
+        }
       }
     }
     func flush() {}
