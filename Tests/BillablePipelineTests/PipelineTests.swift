@@ -144,6 +144,54 @@ struct PipelineTests {
     #expect(try again.entries() == reference.entries())
   }
 
+  /// A store whose commits are slow, so that later copies of a message arrive while its
+  /// batch is still with the writer.
+  final class SlowStore: ScanStore {
+    let store: Store
+    init(_ store: Store) { self.store = store }
+    func storedFingerprint(contentHash: String) throws -> String? { try store.storedFingerprint(contentHash: contentHash) }
+    func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int {
+      Thread.sleep(forTimeInterval: 0.05)
+      return try store.save(batch, runID: runID, fingerprint: fingerprint)
+    }
+    func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws -> Int {
+      try store.addSources(sources, runID: runID)
+    }
+    func meta(_ key: String) throws -> String? { try store.meta(key) }
+    func setMeta(_ key: String, _ value: String) throws { try store.setMeta(key, value) }
+    func record(_ problems: [Problem], runID: Int) throws { try store.record(problems, runID: runID) }
+    func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws { try store.forEachDraft(basis: basis, body) }
+    func replaceDraftEntries(_ produce: (_ write: (SettledEntry) throws -> Void) throws -> Void) throws {
+      try store.replaceDraftEntries(produce)
+    }
+  }
+
+  @Test("a copy read while its first copy's batch waits for the writer is one more source, not a second analysis")
+  func copyWhileCommitting() async throws {
+    // The inbox's first two messages, then the first again: with batches of one and slow
+    // commits, the first batch is still with the writer when the copy is read.
+    let text = String(decoding: try Data(contentsOf: Fixtures.url("sample/mbox/inbox.mbox")), as: UTF8.self)
+    let messages = text.components(separatedBy: "\nFrom ").prefix(2).enumerated().map { $0.offset == 0 ? $0.element : "From " + $0.element }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).mbox")
+    try (messages + [messages[0]]).map { $0.hasSuffix("\n") ? $0 + "\n" : $0 + "\n\n" }.joined()
+      .write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let store = try Store(path: ":memory:")
+    var options = ScanOptions(inputs: [url.path])
+    options.batchSize = 1
+    let scanner = Scanner(
+      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
+      store: SlowStore(store), options: options)
+    let summary = try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    #expect(summary.messagesRead == 3)
+    #expect(summary.unique == 2)
+    #expect(summary.duplicates == 1)
+    var sources: [Int] = []
+    try store.forEachMessage { sources.append($0.sources.count) }
+    #expect(sources.count == 2)
+    #expect(sources.filter { $0 == 2 }.count == 1, "the copy is the first message's second source")
+  }
+
   @Test("the cache codec writes every stored property, and JSONDecoder reads back an equal value")
   func cacheCodec() throws {
     let entry = DraftEntry(
