@@ -147,11 +147,20 @@ struct PipelineTests {
   /// A store whose commits are slow, so that later copies of a message arrive while its
   /// batch is still with the writer.
   final class SlowStore: ScanStore {
+    struct Refused: Error {}
     let store: Store
-    init(_ store: Store) { self.store = store }
+    /// Saves after this many fail.
+    let failAfter: Int?
+    private(set) var saves = 0
+    init(_ store: Store, failAfter: Int? = nil) {
+      self.store = store
+      self.failAfter = failAfter
+    }
     func storedFingerprint(contentHash: String) throws -> String? { try store.storedFingerprint(contentHash: contentHash) }
     func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int {
       Thread.sleep(forTimeInterval: 0.05)
+      saves += 1
+      if let failAfter, saves > failAfter { throw Refused() }
       return try store.save(batch, runID: runID, fingerprint: fingerprint)
     }
     func addSources(_ sources: [(contentHash: String, source: SourceRef)], runID: Int) throws -> Int {
@@ -190,6 +199,24 @@ struct PipelineTests {
     try store.forEachMessage { sources.append($0.sources.count) }
     #expect(sources.count == 2)
     #expect(sources.filter { $0 == 2 }.count == 1, "the copy is the first message's second source")
+  }
+
+  @Test("a failed commit stops the scan, and no later batch is committed after it")
+  func failedCommit() async throws {
+    let store = try Store(path: ":memory:")
+    let slow = SlowStore(store, failAfter: 2)
+    var options = ScanOptions(inputs: [Fixtures.url("sample/mbox/inbox.mbox").path])
+    options.batchSize = 2
+    let scanner = Scanner(
+      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
+      store: slow, options: options)
+    await #expect(throws: SlowStore.Refused.self) {
+      try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    }
+    var stored = 0
+    try store.forEachMessage { _ in stored += 1 }
+    #expect(stored == 4, "the first two batches of two, and nothing after the refused one")
+    #expect(slow.saves == 3)
   }
 
   @Test("the cache codec writes every stored property, and JSONDecoder reads back an equal value")
