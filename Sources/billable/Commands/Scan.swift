@@ -145,6 +145,7 @@ struct ScanJob {
   }
 
   func run(progress: @escaping @Sendable (ScanProgress) -> Void) async throws -> Outcome {
+    MallocTuning.keepFreedMemory()
     let lock = try ScanLock(databasePath: database)
     defer { lock.release() }
     let store: Store
@@ -277,5 +278,22 @@ enum CacheStats {
     if let data = try? JSONSerialization.data(withJSONObject: stats, options: [.sortedKeys]) {
       try? data.write(to: URL(fileURLWithPath: cache.directory + "/stats.json"))
     }
+  }
+}
+
+/// glibc gives freed memory back to the kernel eagerly: with three threads allocating, the
+/// madvise calls and the TLB shootdowns they cause took about a tenth of a cold scan. Keeping
+/// up to 256 MB of freed memory (and serving buffers under 32 MB from the heap) cut a cold
+/// scan of the bench mailbox by 0.3-0.5 s; peak RSS did not change (49 MB), because the scan's
+/// working set is small and flat.
+enum MallocTuning {
+  static func keepFreedMemory() {
+    // mallopt is glibc's and <malloc.h> is not in Swift's Glibc module: found at run time, so
+    // another C library simply keeps its defaults.
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    _ = mallopt(trimThreshold, 256 << 20)
+    _ = mallopt(mmapThreshold, 32 << 20)
   }
 }
