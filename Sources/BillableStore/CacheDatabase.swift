@@ -89,7 +89,8 @@ package final class CacheDatabase: @unchecked Sendable {
           """)
       }
     }
-    lookupStatement = try connection.prepare("SELECT body FROM analyses WHERE content_hash = ?1 AND fingerprint = ?2")
+    lookupStatement = try connection.prepare(
+      "SELECT content_hash, fingerprint, body FROM analyses WHERE content_hash = ?1 AND fingerprint = ?2")
     writeStatement = try connection.prepare(
       "INSERT OR REPLACE INTO analyses (content_hash, fingerprint, used_at, body) VALUES (?1, ?2, ?3, ?4)")
     touchStatement = try connection.prepare("UPDATE analyses SET used_at = ?3 WHERE content_hash = ?1 AND fingerprint = ?2")
@@ -105,7 +106,10 @@ package final class CacheDatabase: @unchecked Sendable {
     defer { statement.reset() }
     statement.bind([contentHash, fingerprint])
     do {
-      return try statement.step() ? statement.blob(0) : nil
+      // The row must carry the key it was found under: a damaged index is a miss, never
+      // another message's analyses.
+      guard try statement.step(), statement.string(0) == contentHash, statement.string(1) == fingerprint else { return nil }
+      return statement.blob(2)
     } catch {
       recover(from: error)
       return nil
