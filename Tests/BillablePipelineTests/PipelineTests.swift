@@ -16,15 +16,22 @@ struct PipelineTests {
     (try? ConfigurationLoader.load(path: Fixtures.url("analysis/billable.toml").path)) ?? Configuration()
   }()
 
-  func scan(_ relatives: [String], store: Store, jobs: Int = 2) async throws -> ScanSummary {
-    var options = ScanOptions(inputs: relatives.map { Fixtures.url($0).path })
+  /// Scans `paths` into `store` (through `writes` when given, a wrapper around it).
+  func run(
+    _ paths: [String], into store: Store, writes: (any ScanStore)? = nil, cache: (any AnalysisCache)? = nil,
+    batchSize: Int = 3, jobs: Int = 2
+  ) async throws -> ScanSummary {
+    var options = ScanOptions(inputs: paths)
+    options.batchSize = batchSize
     options.jobs = jobs
-    options.batchSize = 3
     let scanner = Scanner(
-      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
-      store: store, options: options)
-    let run = try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f")
-    return try await scanner.run(runID: run)
+      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: cache,
+      store: writes ?? store, options: options)
+    return try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+  }
+
+  func scan(_ relatives: [String], store: Store, jobs: Int = 2) async throws -> ScanSummary {
+    try await run(relatives.map { Fixtures.url($0).path }, into: store, jobs: jobs)
   }
 
   @Test("calendar: a later SEQUENCE replaces the request, a CANCEL removes the event")
@@ -62,12 +69,7 @@ struct PipelineTests {
     try mbox.write(to: url, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: url) }
     let store = try Store(path: ":memory:")
-    var options = ScanOptions(inputs: [url.path])
-    options.batchSize = 1
-    let scanner = Scanner(
-      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
-      store: store, options: options)
-    _ = try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    _ = try await run([url.path], into: store, batchSize: 1)
     let entries = try store.entries()
     #expect(entries.count == 1)
     #expect(entries.first?.hours == 0.1)
@@ -109,13 +111,8 @@ struct PipelineTests {
   }
 
   func scanSample(store: Store, cache: CountingCache?, batchSize: Int, jobs: Int) async throws -> ScanSummary {
-    var options = ScanOptions(inputs: ["sample/mbox", "sample/maildir", "sample/eml"].map { Fixtures.url($0).path })
-    options.batchSize = batchSize
-    options.jobs = jobs
-    let scanner = Scanner(
-      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: cache,
-      store: store, options: options)
-    return try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    let inputs = ["sample/mbox", "sample/maildir", "sample/eml"].map { Fixtures.url($0).path }
+    return try await run(inputs, into: store, cache: cache, batchSize: batchSize, jobs: jobs)
   }
 
   @Test(
@@ -186,12 +183,7 @@ struct PipelineTests {
       .write(to: url, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: url) }
     let store = try Store(path: ":memory:")
-    var options = ScanOptions(inputs: [url.path])
-    options.batchSize = 1
-    let scanner = Scanner(
-      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
-      store: SlowStore(store), options: options)
-    let summary = try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    let summary = try await run([url.path], into: store, writes: SlowStore(store), batchSize: 1)
     #expect(summary.messagesRead == 3)
     #expect(summary.unique == 2)
     #expect(summary.duplicates == 1)
@@ -205,13 +197,8 @@ struct PipelineTests {
   func failedCommit() async throws {
     let store = try Store(path: ":memory:")
     let slow = SlowStore(store, failAfter: 2)
-    var options = ScanOptions(inputs: [Fixtures.url("sample/mbox/inbox.mbox").path])
-    options.batchSize = 2
-    let scanner = Scanner(
-      configuration: Self.configuration, analyzer: DefaultAnalyzer(configuration: Self.configuration), cache: nil,
-      store: slow, options: options)
     await #expect(throws: SlowStore.Refused.self) {
-      try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+      try await run([Fixtures.url("sample/mbox/inbox.mbox").path], into: store, writes: slow, batchSize: 2)
     }
     var stored = 0
     try store.forEachMessage { _ in stored += 1 }
