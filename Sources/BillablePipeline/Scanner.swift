@@ -275,6 +275,7 @@ package final class Scanner {
 
     let analyzer = self.analyzer
     let since = options.since
+    let caching = cache != nil
     do {
       try await withThrowingTaskGroup(of: Outcome.self) { group in
         while true {
@@ -284,7 +285,8 @@ package final class Scanner {
             started += 1
             running += 1
             group.addTask {
-              var outcome = await Self.analyse(work.raw, cached: work.cached, analyzer: analyzer, fingerprint: fingerprint, since: since)
+              var outcome = await Self.analyse(
+              work.raw, cached: work.cached, caching: caching, analyzer: analyzer, fingerprint: fingerprint, since: since)
               outcome.batch = work.batch
               outcome.index = work.index
               return outcome
@@ -395,7 +397,7 @@ package final class Scanner {
 
   /// Parse, then cache or analyzer, for one message (runs in a child task).
   static func analyse(
-    _ raw: RawMessage, cached: [UInt8]?, analyzer: any Analyzer, fingerprint: String, since: String?
+    _ raw: RawMessage, cached: [UInt8]?, caching: Bool, analyzer: any Analyzer, fingerprint: String, since: String?
   ) async -> Outcome {
     let message = MessageParser().parse(raw.bytes)
     if let since, let date = message.date, String(date.isoUTC.prefix(10)) < since {
@@ -412,10 +414,10 @@ package final class Scanner {
       analyses = await analyzer.analyze(AnalysisInput(message: message, body: body))
       // A fallback result is the fallback analyzer's, and is cached and stored under its key,
       // never the primary's: the next run asks the primary again.
-      if analyses.contains(where: { $0.analyzer.contains("(fallback") }), let fallback = analyzer.fallbackFingerprint {
+      if let fallback = analyzer.fallbackFingerprint, analyses.contains(where: { $0.analyzer.contains("(fallback") }) {
         outcome.fingerprint = fallback.description
       }
-      outcome.cacheBody = CacheCodec.encode(analyses)
+      if caching { outcome.cacheBody = CacheCodec.encode(analyses) }
     }
     analyses.sort { $0.timekeeper < $1.timekeeper }
     var problems: [Problem] = []
