@@ -131,6 +131,107 @@ enum Migrations {
       CREATE INDEX errors_by_run ON errors(run_id);
       CREATE INDEX entry_sources_by_message ON entry_sources(content_hash);
       """
-    )
+    ),
+    (
+      // Rows of a message's sources, analyses and drafts were keyed by its content hash, a
+      // random key: every batch's inserts landed on random index pages, and each commit
+      // rewrote about a hundred of them. Keyed by the message's integer id they append.
+      // Every column stays (content_hash too), so queries on the old columns still work;
+      // `message_key` is added last.
+      "v2-integer-message-keys",
+      """
+      CREATE TABLE messages_v2 (
+        content_hash  TEXT NOT NULL UNIQUE,
+        message_id    TEXT,
+        thread_id     TEXT,
+        sent_at       TEXT,
+        subject       TEXT NOT NULL,
+        from_address  TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('billable', 'not_billable', 'error')),
+        reason        TEXT,
+        client        TEXT,
+        matter        TEXT,
+        direction     TEXT,
+        first_run_id  INTEGER NOT NULL REFERENCES runs(run_id),
+        last_run_id   INTEGER NOT NULL REFERENCES runs(run_id),
+        message_key   INTEGER PRIMARY KEY
+      );
+      INSERT INTO messages_v2 (content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client,
+        matter, direction, first_run_id, last_run_id, message_key)
+        SELECT content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client, matter,
+          direction, first_run_id, last_run_id, rowid
+        FROM messages ORDER BY rowid;
+      CREATE TABLE message_sources_v2 (
+        content_hash  TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        format        TEXT NOT NULL,
+        position      TEXT NOT NULL,
+        byte_offset   INTEGER NOT NULL,
+        message_key   INTEGER NOT NULL REFERENCES messages(message_key) ON DELETE CASCADE,
+        PRIMARY KEY (message_key, path, position)
+      );
+      INSERT INTO message_sources_v2 (content_hash, path, format, position, byte_offset, message_key)
+        SELECT s.content_hash, s.path, s.format, s.position, s.byte_offset, m.rowid
+        FROM message_sources s JOIN messages m ON m.content_hash = s.content_hash ORDER BY m.rowid;
+      CREATE TABLE analyses_v2 (
+        content_hash  TEXT NOT NULL,
+        timekeeper    TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        analyzer      TEXT NOT NULL,
+        direction     TEXT NOT NULL,
+        billable      INTEGER NOT NULL CHECK (billable IN (0, 1)),
+        reason        TEXT,
+        client        TEXT,
+        matter        TEXT,
+        attribution   TEXT NOT NULL,
+        message_key   INTEGER NOT NULL REFERENCES messages(message_key) ON DELETE CASCADE,
+        PRIMARY KEY (message_key, timekeeper)
+      );
+      INSERT INTO analyses_v2 (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client, matter,
+        attribution, message_key)
+        SELECT a.content_hash, a.timekeeper, a.fingerprint, a.analyzer, a.direction, a.billable, a.reason, a.client,
+          a.matter, a.attribution, m.rowid
+        FROM analyses a JOIN messages m ON m.content_hash = a.content_hash ORDER BY m.rowid;
+      CREATE TABLE drafts_v2 (
+        content_hash        TEXT NOT NULL,
+        timekeeper          TEXT NOT NULL,
+        position            INTEGER NOT NULL,
+        basis               TEXT NOT NULL CHECK (basis IN ('explicit', 'calendar', 'estimated')),
+        minutes             REAL NOT NULL,
+        activity_code       TEXT NOT NULL,
+        narrative           TEXT NOT NULL,
+        evidence            TEXT NOT NULL,
+        confidence          REAL NOT NULL,
+        work_date           TEXT NOT NULL,
+        direction           TEXT NOT NULL,
+        client              TEXT NOT NULL,
+        matter              TEXT NOT NULL,
+        analyzer            TEXT NOT NULL,
+        calendar_uid        TEXT,
+        calendar_sequence   INTEGER,
+        calendar_method     TEXT,
+        calendar_cancelled  INTEGER,
+        message_key         INTEGER NOT NULL REFERENCES messages(message_key) ON DELETE CASCADE,
+        PRIMARY KEY (message_key, timekeeper, position)
+      );
+      INSERT INTO drafts_v2 (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
+        confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
+        calendar_cancelled, message_key)
+        SELECT d.content_hash, d.timekeeper, d.position, d.basis, d.minutes, d.activity_code, d.narrative, d.evidence,
+          d.confidence, d.work_date, d.direction, d.client, d.matter, d.analyzer, d.calendar_uid, d.calendar_sequence,
+          d.calendar_method, d.calendar_cancelled, m.rowid
+        FROM drafts d JOIN messages m ON m.content_hash = d.content_hash ORDER BY m.rowid;
+      DROP TABLE drafts;
+      DROP TABLE analyses;
+      DROP TABLE message_sources;
+      DROP TABLE messages;
+      ALTER TABLE messages_v2 RENAME TO messages;
+      ALTER TABLE message_sources_v2 RENAME TO message_sources;
+      ALTER TABLE analyses_v2 RENAME TO analyses;
+      ALTER TABLE drafts_v2 RENAME TO drafts;
+      CREATE INDEX drafts_by_basis ON drafts(basis);
+      CREATE INDEX messages_by_status ON messages(status);
+      """
+    ),
   ]
 }

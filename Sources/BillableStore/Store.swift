@@ -20,19 +20,26 @@ package final class Store {
   /// Opens (creating if needed) the store at `path`; `:memory:` for tests.
   /// - Throws: `StoreError` when the file cannot be opened or its schema is newer than this
   ///   version of billable knows.
-  package init(path: String) throws {
+  package convenience init(path: String) throws {
+    try self.init(path: path, schema: Migrations.all.count)
+  }
+
+  /// Opens the store migrated only up to `schema` (for tests of upgrades from older stores).
+  package init(path: String, schema: Int) throws {
     self.path = path
     connection = try Connection(path: path)
     if path != ":memory:" { try connection.execute("PRAGMA journal_mode = WAL") }
-    try connection.execute("PRAGMA foreign_keys = ON")
     try connection.execute("PRAGMA synchronous = NORMAL")
     // A checkpoint waits on fdatasync; at the default 1,000 pages a scan spent a fifth of its
     // time there. 8,192 pages (32 MB of log) checkpoint an eighth as often.
     try connection.execute("PRAGMA wal_autocheckpoint = 8192")
-    try migrate()
+    // Off while migrating: a migration rebuilds tables that others reference (and the
+    // pragma is ignored inside the migration's transaction anyway).
+    try migrate(upTo: schema)
+    try connection.execute("PRAGMA foreign_keys = ON")
   }
 
-  private func migrate() throws {
+  private func migrate(upTo target: Int) throws {
     let version = try connection.scalarInt("PRAGMA user_version")
     if version > Migrations.all.count {
       throw StoreError(
@@ -40,7 +47,7 @@ package final class Store {
         message: "the database was written by a newer billable (schema \(version), this one knows \(Migrations.all.count)); upgrade billable",
         sql: nil)
     }
-    for (index, migration) in Migrations.all.enumerated() where index >= version {
+    for (index, migration) in Migrations.all.enumerated() where index >= version && index < target {
       try connection.transaction {
         try connection.execute(migration.sql)
         try connection.execute("PRAGMA user_version = \(index + 1)")
@@ -100,30 +107,33 @@ package final class Store {
         let isNew = try !exists.step()
         exists.reset()
         if isNew { new += 1 }
-        try upsertMessage.run([
+        upsertMessage.bind([
           record.contentHash, record.messageID, record.threadID, record.sentAt, record.subject, record.fromAddress,
           record.status, record.reason, record.client, record.matter, record.direction, runID,
         ])
+        guard try upsertMessage.step() else { throw StoreError(path: path, message: "no key for a saved message", sql: nil) }
+        let key = upsertMessage.int(0)
+        upsertMessage.reset()
         for source in record.sources {
           try upsertSource.run([
-            record.contentHash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset),
+            key, record.contentHash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset),
           ])
         }
         // A new message has no analyses or drafts to replace.
         if !isNew {
-          try deleteAnalyses.run([record.contentHash])
-          try deleteDrafts.run([record.contentHash])
+          try deleteAnalyses.run([key])
+          try deleteDrafts.run([key])
         }
         for analysis in record.analyses {
           try insertAnalysis.run([
-            record.contentHash, analysis.timekeeper, record.analyzerFingerprint ?? fingerprint, analysis.analyzer,
+            key, record.contentHash, analysis.timekeeper, record.analyzerFingerprint ?? fingerprint, analysis.analyzer,
             analysis.direction.rawValue,
             analysis.isBillable ? 1 : 0, analysis.reason?.rawValue, analysis.client, analysis.matter, analysis.attribution,
           ])
           guard analysis.isBillable else { continue }
           for entry in analysis.entries {
             try insertDraft.run([
-              record.contentHash, analysis.timekeeper, entry.position, entry.basis.rawValue, entry.minutes,
+              key, record.contentHash, analysis.timekeeper, entry.position, entry.basis.rawValue, entry.minutes,
               entry.activity.rawValue, entry.narrative, entry.evidence, entry.confidence, entry.workDate,
               analysis.direction.rawValue, analysis.client ?? "", analysis.matter ?? "", analysis.analyzer,
               entry.calendar?.uid, entry.calendar?.sequence, entry.calendar?.method,
@@ -159,25 +169,27 @@ package final class Store {
         sent_at = excluded.sent_at, subject = excluded.subject, from_address = excluded.from_address,
         status = excluded.status, reason = excluded.reason, client = excluded.client, matter = excluded.matter,
         direction = excluded.direction, last_run_id = excluded.last_run_id
+      RETURNING message_key
       """)
     let upsertSource = try connection.prepare(
       """
-      INSERT INTO message_sources (content_hash, path, format, position, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5)
-      ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
+      INSERT INTO message_sources (message_key, content_hash, path, format, position, byte_offset)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+      ON CONFLICT (message_key, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
       """)
-    let deleteAnalyses = try connection.prepare("DELETE FROM analyses WHERE content_hash = ?1")
-    let deleteDrafts = try connection.prepare("DELETE FROM drafts WHERE content_hash = ?1")
+    let deleteAnalyses = try connection.prepare("DELETE FROM analyses WHERE message_key = ?1")
+    let deleteDrafts = try connection.prepare("DELETE FROM drafts WHERE message_key = ?1")
     let insertAnalysis = try connection.prepare(
       """
-      INSERT INTO analyses (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client, matter,
-        attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      INSERT INTO analyses (message_key, content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason,
+        client, matter, attribution) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
       """)
     let insertDraft = try connection.prepare(
       """
-      INSERT INTO drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
-        confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
-        calendar_cancelled)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+      INSERT INTO drafts (message_key, content_hash, timekeeper, position, basis, minutes, activity_code, narrative,
+        evidence, confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence,
+        calendar_method, calendar_cancelled)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
       """)
     let insertProblem = try connection.prepare(
       """
@@ -193,7 +205,8 @@ package final class Store {
     let lookups = lookupConnection ?? connection
     let statements = try fingerprintStatements ?? (
       // A stored message with no analyses (none apply) is still known under the run's fingerprint.
-      lookups.prepare("SELECT fingerprint FROM analyses WHERE content_hash = ?1 LIMIT 1"),
+      lookups.prepare(
+        "SELECT a.fingerprint FROM messages m JOIN analyses a ON a.message_key = m.message_key WHERE m.content_hash = ?1 LIMIT 1"),
       lookups.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
     )
     fingerprintStatements = statements
@@ -228,13 +241,16 @@ package final class Store {
     guard !sources.isEmpty else { return 0 }
     return try connection.transaction {
       let known = try connection.prepare(
-        "SELECT 1 FROM message_sources WHERE content_hash = ?1 AND path = ?2 AND position = ?3")
+        """
+        SELECT 1 FROM messages m JOIN message_sources s ON s.message_key = m.message_key
+        WHERE m.content_hash = ?1 AND s.path = ?2 AND s.position = ?3
+        """)
       var new = 0
       let upsert = try connection.prepare(
         """
-        INSERT INTO message_sources (content_hash, path, format, position, byte_offset)
-        SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM messages WHERE content_hash = ?1)
-        ON CONFLICT (content_hash, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
+        INSERT INTO message_sources (message_key, content_hash, path, format, position, byte_offset)
+        SELECT message_key, ?1, ?2, ?3, ?4, ?5 FROM messages WHERE content_hash = ?1
+        ON CONFLICT (message_key, path, position) DO UPDATE SET byte_offset = excluded.byte_offset
           WHERE byte_offset <> excluded.byte_offset
         """)
       for (hash, source) in sources {
@@ -282,8 +298,8 @@ package final class Store {
         d.narrative, d.evidence, d.confidence, d.work_date, d.calendar_uid, d.calendar_sequence, d.calendar_method,
         d.calendar_cancelled,
         (SELECT s.path || char(31) || s.format || char(31) || s.position || char(31) || s.byte_offset
-           FROM message_sources s WHERE s.content_hash = d.content_hash ORDER BY s.path, s.position LIMIT 1)
-      FROM drafts d JOIN messages m ON m.content_hash = d.content_hash
+           FROM message_sources s WHERE s.message_key = d.message_key ORDER BY s.path, s.position LIMIT 1)
+      FROM drafts d JOIN messages m ON m.message_key = d.message_key
       WHERE d.basis = ?1
       ORDER BY \(order)
       """)
@@ -405,7 +421,7 @@ package final class Store {
         COALESCE(m.reason, ''), COALESCE(m.client, ''), COALESCE(m.matter, ''),
         (SELECT COUNT(*) FROM entry_sources es WHERE es.content_hash = m.content_hash),
         (SELECT group_concat(packed, char(30)) FROM (SELECT s.path || char(31) || s.format || char(31) || s.position || char(31) || s.byte_offset AS packed
-           FROM message_sources s WHERE s.content_hash = m.content_hash ORDER BY s.path, s.position))
+           FROM message_sources s WHERE s.message_key = m.message_key ORDER BY s.path, s.position))
       FROM messages m ORDER BY COALESCE(m.sent_at, ''), m.content_hash
       """)
     statement.bind([])

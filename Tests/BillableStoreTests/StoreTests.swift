@@ -39,10 +39,10 @@ struct StoreTests {
   @Test("migrations run once and the schema version is recorded", arguments: Location.allCases)
   func migrations(_ location: Location) throws {
     let (store, url) = try Self.open(location)
-    #expect(store.schemaVersion == 1)
+    #expect(store.schemaVersion == 2)
     if let url {
       // Reopening applies nothing twice.
-      #expect(try Store(path: url.path).schemaVersion == 1)
+      #expect(try Store(path: url.path).schemaVersion == 2)
       try? FileManager.default.removeItem(at: url)
     }
   }
@@ -91,6 +91,63 @@ struct StoreTests {
     #expect(totals.entries == 2 && totals.hours == 3 && totals.amount == 300)
     try store.replaceDraftEntries { write in try write(settled("e3", "aa")) }
     #expect(try store.entries().map(\.entryID) == ["e3"])
+  }
+
+  @Test("a store of schema 1 moves to integer message keys with every row, and works on")
+  func upgradeFromSchema1() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
+    defer { try? FileManager.default.removeItem(at: url) }
+    _ = try Store(path: url.path, schema: 1)
+    // Rows as billable 0.1 wrote them, straight into the schema 1 tables.
+    try Self.python(
+      url,
+      """
+      c.execute("INSERT INTO runs (run_id, started_at, status, inputs, analyzer, fingerprint) VALUES (1, 't', 'done', 'a', 'd', 'F1')")
+      for h in ('bb', 'aa'):
+          c.execute("INSERT INTO messages (content_hash, message_id, subject, from_address, status, first_run_id, last_run_id, sent_at) VALUES (?, ?, 's', 'jd@x', 'billable', 1, 1, '2025-03-03T10:00:00Z')", (h, h + '@x'))
+          c.execute("INSERT INTO analyses VALUES (?, 'JD', 'F1', 'default@test', 'sent', 1, NULL, 'ACME', 'M1', 'matter-id')", (h,))
+          c.execute("INSERT INTO drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence, confidence, work_date, direction, client, matter, analyzer) VALUES (?, 'JD', 0, 'explicit', 90, 'A104', 'Review', 'e', 0.9, '2025-03-03', 'sent', 'ACME', 'M1', 'default@test')", (h,))
+      c.execute("INSERT INTO message_sources VALUES ('aa', 'a.mbox', 'mbox', '0', 0)")
+      c.execute("INSERT INTO message_sources VALUES ('aa', 'b.mbox', 'mbox', '3', 99)")
+      c.execute("INSERT INTO message_sources VALUES ('bb', 'a.mbox', 'mbox', '1', 500)")
+      """)
+    let store = try Store(path: url.path)
+    #expect(store.schemaVersion == 2)
+    #expect(try store.storedFingerprint(contentHash: "aa") == "F1")
+    var rows: [MessageRow] = []
+    try store.forEachMessage { rows.append($0) }
+    #expect(rows.map(\.contentHash) == ["aa", "bb"])
+    #expect(rows.map(\.sources.count) == [2, 1])
+    var drafts: [DraftRow] = []
+    try store.forEachDraft(basis: .explicit) { drafts.append($0) }
+    #expect(drafts.map(\.contentHash) == ["aa", "bb"])
+    #expect(drafts.first?.source == "a.mbox: message 1 at byte 0")
+    // It works on: a new source for an old message, a re-analysis, a new message.
+    let run = try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "F2")
+    #expect(try store.addSources([("bb", SourceRef(path: "c.mbox", format: .mbox, index: 0))], runID: run) == 1)
+    #expect(try store.save([Self.record("aa", entries: []), Self.record("cc", entries: [Self.entry])], runID: run, fingerprint: "F2") == 1)
+    #expect(try store.storedFingerprint(contentHash: "aa") == "F2")
+    drafts = []
+    try store.forEachDraft(basis: .explicit) { drafts.append($0) }
+    #expect(drafts.map(\.contentHash) == ["bb", "cc"])
+    // Foreign keys and the file hold.
+    let check = try Self.python(url, "print(c.execute('PRAGMA foreign_key_check').fetchall(), c.execute('PRAGMA integrity_check').fetchone()[0])")
+    #expect(check == "[] ok")
+  }
+
+  /// Runs Python statements against the database at `url` (`c` is the connection); returns what they print.
+  @discardableResult
+  static func python(_ url: URL, _ body: String) throws -> String {
+    let process = Process()
+    let output = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\n" + body + "\nc.commit()", url.path]
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   @Test("a database from a newer billable is refused with a clear message")
