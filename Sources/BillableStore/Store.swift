@@ -374,26 +374,28 @@ package final class Store {
   package func forEachEntry(
     from: String? = nil, to: String? = nil, includeRejected: Bool = false, _ body: (SettledEntry) throws -> Void
   ) throws {
+    // One pass over entries joined with their sources, in entry order then source position,
+    // grouped here: a subquery per entry cost more than writing the whole dataset.
     let statement = try connection.prepare(
       """
-      SELECT entry_id, message_id, content_hash, source, thread_id, sent_at, work_date, timekeeper, direction, client,
-        matter, activity_code, task_code, basis, minutes, hours, rate, amount, currency, narrative, evidence, confidence,
-        analyzer, message_count,
-        (SELECT group_concat(content_hash || char(31) || message_id, char(30))
-           FROM (SELECT content_hash, message_id FROM entry_sources es WHERE es.entry_id = e.entry_id ORDER BY position))
-      FROM entries e
-      WHERE (?1 IS NULL OR work_date >= ?1) AND (?2 IS NULL OR work_date <= ?2) AND (?3 = 1 OR status <> 'rejected')
-      ORDER BY work_date, timekeeper, client, matter, entry_id
+      SELECT e.entry_id, e.message_id, e.content_hash, e.source, e.thread_id, e.sent_at, e.work_date, e.timekeeper,
+        e.direction, e.client, e.matter, e.activity_code, e.task_code, e.basis, e.minutes, e.hours, e.rate, e.amount,
+        e.currency, e.narrative, e.evidence, e.confidence, e.analyzer, e.message_count, es.content_hash, es.message_id
+      FROM entries e LEFT JOIN entry_sources es ON es.entry_id = e.entry_id
+      WHERE (?1 IS NULL OR e.work_date >= ?1) AND (?2 IS NULL OR e.work_date <= ?2) AND (?3 = 1 OR e.status <> 'rejected')
+      ORDER BY e.work_date, e.timekeeper, e.client, e.matter, e.entry_id, es.position
       """)
     statement.bind([from, to, includeRejected ? 1 : 0])
+    var current: SettledEntry? = nil
     while try statement.step() {
-      let sources = (statement.string(24) ?? "").split(separator: "\u{1E}").map { pair -> EntrySource in
-        let parts = pair.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-        return EntrySource(contentHash: parts.first.map(String.init) ?? "", messageID: parts.count > 1 ? String(parts[1]) : "")
+      let id = statement.string(0) ?? ""
+      if let entry = current, entry.entryID != id {
+        try body(entry)
+        current = nil
       }
-      try body(
-        SettledEntry(
-          entryID: statement.string(0) ?? "", messageID: statement.string(1) ?? "", contentHash: statement.string(2) ?? "",
+      if current == nil {
+        current = SettledEntry(
+          entryID: id, messageID: statement.string(1) ?? "", contentHash: statement.string(2) ?? "",
           source: statement.string(3) ?? "", threadID: statement.string(4) ?? "", sentAt: statement.string(5) ?? "",
           workDate: statement.string(6) ?? "", timekeeper: statement.string(7) ?? "", direction: statement.string(8) ?? "",
           client: statement.string(9) ?? "", matter: statement.string(10) ?? "", activityCode: statement.string(11) ?? "",
@@ -401,8 +403,13 @@ package final class Store {
           hours: statement.double(15), rate: statement.double(16), amount: statement.double(17),
           currency: statement.string(18) ?? "", narrative: statement.string(19) ?? "", evidence: statement.string(20) ?? "",
           confidence: statement.double(21), analyzer: statement.string(22) ?? "", messageCount: statement.int(23),
-          sources: sources))
+          sources: [])
+      }
+      if let hash = statement.string(24) {
+        current?.sources.append(EntrySource(contentHash: hash, messageID: statement.string(25) ?? ""))
+      }
     }
+    if let entry = current { try body(entry) }
   }
 
   /// Entries as an array (for exports and summaries of modest size).
