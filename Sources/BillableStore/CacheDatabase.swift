@@ -6,8 +6,8 @@ import Foundation
 /// A row per (content hash, analyzer fingerprint) holds the encoded analyses. Rows are written
 /// up to `writeEvery` per transaction, so a reader never sees half an entry and a killed scan
 /// loses at most the entries not yet written. It is safe to use from two threads (the scan
-/// looks up on one and writes on another). This replaced one JSON file per entry: a 100 MB mailbox made
-/// 17,000 files, and creating them cost more CPU than parsing the mail.
+/// looks up on one and writes on another). This replaced one JSON file per entry: a 100 MB
+/// mailbox made 17,000 files, and creating them cost more CPU than parsing the mail.
 ///
 /// Nothing here is allowed to stop a scan: a row that cannot be decoded is a miss (the caller
 /// decodes, and rewrites it), a file that is not a database or is damaged is moved aside and
