@@ -259,7 +259,9 @@ package enum DurationExtractor {
     // Unicode scalars, not Characters: grapheme breaking per character cost more than the
     // rest of the analysis, and every token boundary here is a scalar boundary.
     let characters = Array(sentence.unicodeScalars)
-    // Where each scalar starts in the UTF-8 bytes, so that phrases are cut from the bytes.
+    let utf8 = Array(sentence.utf8)
+    // Where each scalar starts in the UTF-8 bytes, so that phrases, numbers and ASCII words are
+    // cut from the bytes rather than built a scalar at a time.
     var offsets: [Int] = []
     offsets.reserveCapacity(characters.count + 1)
     var offset = 0
@@ -271,6 +273,7 @@ package enum DurationExtractor {
     var tokens: [Token] = []
     var index = 0
     var previousEnd = -1
+    func text(_ start: Int, _ end: Int) -> String { String(decoding: utf8[offsets[start]..<offsets[end]], as: UTF8.self) }
     func add(_ kind: Kind, _ start: Int, _ end: Int) {
       tokens.append(
         Token(kind: kind, start: start, end: end, byteStart: offsets[start], byteEnd: offsets[end], attached: start == previousEnd))
@@ -286,16 +289,12 @@ package enum DurationExtractor {
         && (index == 0 || !characters[index - 1].isASCIIDigit)
       if character.isASCIIDigit || startsDecimal {
         let start = index
-        var digits = ""
-        while index < characters.count, characters[index].isASCIIDigit {
-          digits.unicodeScalars.append(characters[index])
-          index += 1
-        }
+        while index < characters.count, characters[index].isASCIIDigit { index += 1 }
         // Clock time h:mm
         if index + 2 < characters.count, characters[index] == ":", characters[index + 1].isASCIIDigit,
-          characters[index + 2].isASCIIDigit, let hour = Int(digits), !digits.isEmpty
+          characters[index + 2].isASCIIDigit, index > start, let hour = Int(text(start, index))
         {
-          let minute = Int(String(String.UnicodeScalarView(characters[(index + 1)...(index + 2)]))) ?? 0
+          let minute = Int(text(index + 1, index + 3)) ?? 0
           index += 3
           add(.clock(hour: hour, minute: minute), start, index)
           continue
@@ -303,31 +302,33 @@ package enum DurationExtractor {
         var hasDecimal = false
         if index + 1 < characters.count, characters[index] == ".", characters[index + 1].isASCIIDigit {
           hasDecimal = true
-          digits.append(".")
           index += 1
-          while index < characters.count, characters[index].isASCIIDigit {
-            digits.unicodeScalars.append(characters[index])
-            index += 1
-          }
+          while index < characters.count, characters[index].isASCIIDigit { index += 1 }
         }
-        if digits.hasPrefix(".") { digits = "0" + digits }
-        add(.number(Double(digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
+        let digits = text(start, index)
+        add(.number(Double(startsDecimal ? "0" + digits : digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
         continue
       }
       if character.isLetter || character == "'" || character == "\u{2019}" {
         let start = index
-        var word = ""
         var isASCII = true
         while index < characters.count, characters[index].isLetter || characters[index] == "'" || characters[index] == "\u{2019}" {
-          var scalar = characters[index]
-          if scalar == "\u{2019}" { scalar = "'" }
-          if scalar.value >= 0x41 && scalar.value <= 0x5A { scalar = Unicode.Scalar(UInt8(scalar.value) | 0x20) }
-          if scalar.value >= 0x80 { isASCII = false }
-          word.unicodeScalars.append(scalar)
+          if characters[index].value >= 0x80 { isASCII = false }
           index += 1
         }
-        while word.hasSuffix("'") { word.removeLast() }  // "24 hours' notice"
-        add(.word(isASCII ? word : word.lowercased()), start, index)
+        var word: String
+        if isASCII {
+          var bytes = Array(utf8[offsets[start]..<offsets[index]])
+          for at in bytes.indices where bytes[at] >= 0x41 && bytes[at] <= 0x5A { bytes[at] |= 0x20 }
+          while bytes.last == 0x27 { bytes.removeLast() }  // "24 hours' notice"
+          word = String(decoding: bytes, as: UTF8.self)
+        } else {
+          word = ""
+          for scalar in characters[start..<index] { word.unicodeScalars.append(scalar == "\u{2019}" ? "'" : scalar) }
+          while word.hasSuffix("'") { word.removeLast() }
+          word = word.lowercased()
+        }
+        add(.word(word), start, index)
         continue
       }
       add(.symbol(Character(character)), index, index + 1)
