@@ -9,7 +9,8 @@ import Foundation
 ///
 /// `storedFingerprint` is called from the scan task while the writes run, in order, on the
 /// scan's writer thread: an implementation must allow a lookup during a write (the store
-/// reads through a connection of its own).
+/// reads through a connection of its own; an in-memory store shares its one connection,
+/// whose calls SQLite serializes).
 package protocol ScanStore: AnyObject {
   /// The analyzer fingerprint a stored message was analysed under, or `nil` if unknown.
   func storedFingerprint(contentHash: String) throws -> String?
@@ -120,8 +121,9 @@ package final class Scanner {
   private final class Batch {
     var messages: [RawMessage] = []
     var hashes: [ContentHash] = []
-    /// Later copies of a message, found while it was still in flight.
-    var extraSources: [Int: [SourceRef]] = [:]
+    /// Later copies of a message, found while it was still in flight; `laterBatch` when the
+    /// copy was read in a later batch (it then counts as already stored).
+    var extraSources: [Int: [(source: SourceRef, laterBatch: Bool)]] = [:]
     var outcomes: [Outcome?] = []
     /// Messages the store already holds, with the sources seen now.
     var known: [(String, SourceRef)] = []
@@ -213,13 +215,19 @@ package final class Scanner {
           if let holder = inFlight[raw.contentHash] {
             // The same message again before its first copy was committed: one analysis, both
             // sources. A copy in an earlier batch counts as already stored, as it would have
-            // been had that batch been committed first.
-            summary.duplicates += 1
-            if holder.batch !== open { summary.alreadyStored += 1 }
+            // been had that batch been committed first; a copy of a message skipped by
+            // --since is skipped too. Counted when the first copy's outcome is known, so the
+            // counts do not depend on how far the writer has got.
             if holder.batch.submitted {
-              lateSources.append((raw.contentHash.hex, raw.source))
+              if holder.batch.outcomes[holder.index]?.skipped == true {
+                summary.skippedBySince += 1
+              } else {
+                summary.duplicates += 1
+                summary.alreadyStored += 1
+                lateSources.append((raw.contentHash.hex, raw.source))
+              }
             } else {
-              holder.batch.extraSources[holder.index, default: []].append(raw.source)
+              holder.batch.extraSources[holder.index, default: []].append((raw.source, holder.batch !== open))
             }
             continue
           }
@@ -246,10 +254,6 @@ package final class Scanner {
         for hash in batch.hashes where inFlight[hash]?.batch === batch { inFlight[hash] = nil }
         summary.batches += 1
         progress?(ScanProgress(messages: summary.messagesRead, bytes: summary.bytes, cacheHits: summary.cacheHits, analysed: summary.cacheMisses))
-        if let limit = options.crashAfterBatches, summary.batches >= limit {
-          // Simulates kill -9 right after a commit, for the resume test.
-          _exit(137)
-        }
       }
     }
 
@@ -268,7 +272,15 @@ package final class Scanner {
         batch.submitted = true
         batch.messages.removeAll()
         let job = writes
-        writer.submit { try job.apply(store: store, cache: cache, runID: runID, fingerprint: fingerprint) }
+        let crash = options.crashAfterBatches
+        writer.submit {
+          let counts = try job.apply(store: store, cache: cache, runID: runID, fingerprint: fingerprint)
+          if let crash, batch.sequence + 1 >= crash {
+            // Simulates kill -9 right after a batch's commit, for the resume test.
+            _exit(137)
+          }
+          return counts
+        }
         committing.append(batch)
       }
     }
@@ -365,7 +377,14 @@ package final class Scanner {
     var writes = Writes()
     writes.known = batch.known.map { ($0.0, $0.1) }
     for (index, outcome) in batch.outcomes.enumerated() {
-      let extra = batch.extraSources[index] ?? []
+      let copies = batch.extraSources[index] ?? []
+      let extra = copies.map(\.source)
+      if outcome?.skipped == true {
+        summary.skippedBySince += 1 + copies.count
+        continue
+      }
+      summary.duplicates += copies.count
+      summary.alreadyStored += copies.filter(\.laterBatch).count
       guard let outcome else {
         // Known to the store: every copy is one more source.
         let hash = batch.hashes[index].hex
@@ -374,10 +393,6 @@ package final class Scanner {
       }
       if let body = outcome.cacheBody, let record = outcome.record {
         writes.fresh.append((record.contentHash, outcome.fingerprint, body))
-      }
-      if outcome.skipped {
-        summary.skippedBySince += 1
-        continue
       }
       guard var record = outcome.record else { continue }
       record.sources += extra

@@ -19,9 +19,10 @@ struct PipelineTests {
   /// Scans `paths` into `store` (through `writes` when given, a wrapper around it).
   func run(
     _ paths: [String], into store: Store, writes: (any ScanStore)? = nil, cache: (any AnalysisCache)? = nil,
-    batchSize: Int = 3, jobs: Int = 2
+    batchSize: Int = 3, jobs: Int = 2, since: String? = nil
   ) async throws -> ScanSummary {
     var options = ScanOptions(inputs: paths)
+    options.since = since
     options.batchSize = batchSize
     options.jobs = jobs
     let scanner = Scanner(
@@ -176,11 +177,7 @@ struct PipelineTests {
   func copyWhileCommitting() async throws {
     // The inbox's first two messages, then the first again: with batches of one and slow
     // commits, the first batch is still with the writer when the copy is read.
-    let text = String(decoding: try Data(contentsOf: Fixtures.url("sample/mbox/inbox.mbox")), as: UTF8.self)
-    let messages = text.components(separatedBy: "\nFrom ").prefix(2).enumerated().map { $0.offset == 0 ? $0.element : "From " + $0.element }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).mbox")
-    try (messages + [messages[0]]).map { $0.hasSuffix("\n") ? $0 + "\n" : $0 + "\n\n" }.joined()
-      .write(to: url, atomically: true, encoding: .utf8)
+    let url = try Self.twoMessagesAndACopy()
     defer { try? FileManager.default.removeItem(at: url) }
     let store = try Store(path: ":memory:")
     let summary = try await run([url.path], into: store, writes: SlowStore(store), batchSize: 1)
@@ -191,6 +188,31 @@ struct PipelineTests {
     try store.forEachMessage { sources.append($0.sources.count) }
     #expect(sources.count == 2)
     #expect(sources.filter { $0 == 2 }.count == 1, "the copy is the first message's second source")
+  }
+
+  /// An mbox of the sample inbox's first two messages, then the first again.
+  static func twoMessagesAndACopy() throws -> URL {
+    let text = String(decoding: try Data(contentsOf: Fixtures.url("sample/mbox/inbox.mbox")), as: UTF8.self)
+    let messages = text.components(separatedBy: "\nFrom ").prefix(2).enumerated().map { $0.offset == 0 ? $0.element : "From " + $0.element }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).mbox")
+    try (messages + [messages[0]]).map { $0.hasSuffix("\n") ? $0 + "\n" : $0 + "\n\n" }.joined()
+      .write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  @Test("a copy of a message skipped by --since is skipped too, whenever it is read")
+  func copyOfSkipped() async throws {
+    let url = try Self.twoMessagesAndACopy()
+    defer { try? FileManager.default.removeItem(at: url) }
+    for writes in [false, true] {
+      let store = try Store(path: ":memory:")
+      let summary = try await run([url.path], into: store, writes: writes ? SlowStore(store) : nil, batchSize: 1, since: "2100-01-01")
+      #expect(summary.skippedBySince == 3)
+      #expect(summary.duplicates == 0 && summary.alreadyStored == 0 && summary.newSources == 0)
+      var stored = 0
+      try store.forEachMessage { _ in stored += 1 }
+      #expect(stored == 0)
+    }
   }
 
   @Test("a failed commit stops the scan, and no later batch is committed after it")
