@@ -33,8 +33,9 @@ package final class Store {
     // A checkpoint waits on fdatasync; at the default 1,000 pages a scan spent a fifth of its
     // time there. 8,192 pages (32 MB of log) checkpoint an eighth as often.
     try connection.execute("PRAGMA wal_autocheckpoint = 8192")
-    // Off while migrating: a migration rebuilds tables that others reference (and the
-    // pragma is ignored inside the migration's transaction anyway).
+    // Off while migrating (whatever SQLite was built to default to): a migration rebuilds
+    // tables that others reference, and the pragma is ignored inside its transaction.
+    try connection.execute("PRAGMA foreign_keys = OFF")
     try migrate(upTo: schema)
     try connection.execute("PRAGMA foreign_keys = ON")
   }
@@ -50,6 +51,10 @@ package final class Store {
     for (index, migration) in Migrations.all.enumerated() where index >= version && index < target {
       try connection.transaction {
         try connection.execute(migration.sql)
+        // With the keys off, nothing else would notice a migration that broke a reference.
+        if try connection.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") > 0 {
+          throw StoreError(path: path, message: "migration \(migration.name) left rows whose references do not hold", sql: nil)
+        }
         try connection.execute("PRAGMA user_version = \(index + 1)")
       }
     }
@@ -255,8 +260,11 @@ package final class Store {
         """)
       for (hash, source) in sources {
         known.bind([hash, source.path, Self.position(of: source)])
-        if try !known.step() { new += 1 }
+        let isKnown = try known.step()
+        known.reset()
         try upsert.run([hash, source.path, source.format.rawValue, Self.position(of: source), Int(source.byteOffset)])
+        // New only if a row went in: a message that was never stored (skipped) takes none.
+        if !isKnown { new += Int(sqlite3_changes(connection.handle)) }
       }
       return new
     }
