@@ -45,10 +45,13 @@ package final class CacheDatabase: @unchecked Sendable {
   /// A file that is not a database, or a damaged one, is kept beside for inspection and the
   /// cache starts afresh; any other failure leaves the cache off for this run.
   private func recover(from error: any Error) {
-    connection = nil
+    // Statements first, then the connection, so that SQLite really closes the file (and its
+    // -wal) before anything is moved: a connection closed later would checkpoint and unlink
+    // the -wal by name, which by then is the fresh cache's.
     lookupStatement = nil
     writeStatement = nil
     touchStatement = nil
+    connection = nil
     guard let error = error as? StoreError, error.code == SQLITE_NOTADB || error.code == SQLITE_CORRUPT else {
       problem = "\(error)"
       return
@@ -97,10 +100,22 @@ package final class CacheDatabase: @unchecked Sendable {
     return connection
   }
 
+  /// A failure seen while a statement was in use; handled by `recoverIfFailed` once no
+  /// statement is held.
+  private var failure: (any Error)?
+
+  private func recoverIfFailed() {
+    guard let error = failure else { return }
+    failure = nil
+    recover(from: error)
+    if connection == nil, problem == nil { problem = "cannot use the cache: \(error)" }
+  }
+
   /// The stored body for a key, or `nil` (a miss, including any read error).
   package func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
     lock.lock()
     defer { lock.unlock() }
+    recoverIfFailed()
     if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
     guard let statement = lookupStatement else { return nil }
     defer { statement.reset() }
@@ -111,7 +126,7 @@ package final class CacheDatabase: @unchecked Sendable {
       guard try statement.step(), statement.string(0) == contentHash, statement.string(1) == fingerprint else { return nil }
       return statement.blob(2)
     } catch {
-      recover(from: error)
+      failure = error
       return nil
     }
   }
@@ -136,7 +151,10 @@ package final class CacheDatabase: @unchecked Sendable {
       pending.append((entry.contentHash, entry.fingerprint, entry.body, time))
     }
     pendingUsed += used.map { ($0.contentHash, $0.fingerprint, time) }
-    if pending.count + pendingUsed.count >= Self.writeEvery { flushLocked() }
+    if pending.count + pendingUsed.count >= Self.writeEvery {
+      flushLocked()
+      recoverIfFailed()
+    }
   }
 
   /// Commits the waiting writes in one transaction. A failure loses only those cache entries;
@@ -144,7 +162,9 @@ package final class CacheDatabase: @unchecked Sendable {
   package func flush() {
     lock.lock()
     defer { lock.unlock() }
+    recoverIfFailed()
     flushLocked()
+    recoverIfFailed()
   }
 
   private func flushLocked() {
@@ -160,8 +180,7 @@ package final class CacheDatabase: @unchecked Sendable {
         for key in pendingUsed { try touchStatement.run([key.contentHash, key.fingerprint, key.time]) }
       }
     } catch {
-      recover(from: error)
-      if self.connection == nil { problem = "cannot write to the cache: \(error)" }
+      failure = error
     }
   }
 
