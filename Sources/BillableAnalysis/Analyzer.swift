@@ -50,13 +50,14 @@ package struct AnalysisInput: Sendable {
 /// Turns one message into per-timekeeper analyses.
 package protocol Analyzer: Sendable {
   var fingerprint: AnalyzerFingerprint { get }
-  /// The analyzer whose results stand in when this one fails (their cache key is its).
-  var fallbackFingerprint: AnalyzerFingerprint? { get }
   func analyze(_ input: AnalysisInput) async -> [MessageAnalysis]
+  /// The fingerprint these results are cached and stored under: this analyzer's, or that of
+  /// a fallback analyzer that decided instead (so the next run asks this one again).
+  func fingerprint(of analyses: [MessageAnalysis]) -> AnalyzerFingerprint
 }
 
 extension Analyzer {
-  package var fallbackFingerprint: AnalyzerFingerprint? { nil }
+  package func fingerprint(of analyses: [MessageAnalysis]) -> AnalyzerFingerprint { fingerprint }
 }
 
 /// A 128-bit digest (two FNV-1a 64 hashes with different seeds) of a canonical string: enough

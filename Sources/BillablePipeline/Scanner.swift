@@ -427,11 +427,9 @@ package final class Scanner {
       outcome.cacheHit = true
     } else {
       analyses = await analyzer.analyze(AnalysisInput(message: message, body: body))
-      // A fallback result is the fallback analyzer's, and is cached and stored under its key,
-      // never the primary's: the next run asks the primary again.
-      if let fallback = analyzer.fallbackFingerprint, analyses.contains(where: { $0.analyzer.contains("(fallback") }) {
-        outcome.fingerprint = fallback.description
-      }
+      // A fallback result is cached and stored under the fallback's key, never the primary's.
+      let used = analyzer.fingerprint(of: analyses)
+      if used != analyzer.fingerprint { outcome.fingerprint = used.description }
       if caching { outcome.cacheBody = CacheCodec.encode(analyses) }
     }
     analyses.sort { $0.timekeeper < $1.timekeeper }

@@ -63,7 +63,12 @@ package final class LLMAnalyzer: Analyzer, Sendable {
     self.apiKey = apiKey ?? { ProcessInfo.processInfo.environment[variable] }
   }
 
-  package var fallbackFingerprint: AnalyzerFingerprint? { fallback.fingerprint }
+  package func fingerprint(of analyses: [MessageAnalysis]) -> AnalyzerFingerprint {
+    analyses.contains { $0.analyzer.hasPrefix(Self.fallbackLabel(fallback)) } ? fallback.fingerprint : fingerprint
+  }
+
+  /// How a fallback result's `analyzer` begins.
+  static func fallbackLabel(_ fallback: DefaultAnalyzer) -> String { "\(fallback.fingerprint.label) (fallback" }
 
   /// The counters so far.
   package var stats: LLMStats { state.withLock { $0.stats } }
@@ -102,7 +107,7 @@ package final class LLMAnalyzer: Analyzer, Sendable {
     let short = String(reason.prefix(80))
     return baseline.map { analysis in
       var analysis = analysis
-      analysis.analyzer = "\(fallback.fingerprint.label) (fallback: \(short))"
+      analysis.analyzer = "\(Self.fallbackLabel(fallback)): \(short))"
       analysis.evidence.append("LLM analyzer unavailable (\(short)); the default analyzer decided")
       return analysis
     }
