@@ -605,7 +605,6 @@ package enum DurationExtractor {
   static let deadlineBefore: Set<String> = ["within", "in", "every", "per", "after", "before", "each", "under", "over"]
   static let deadlineAfter: Set<String> = ["notice", "deadline", "turnaround", "window", "period", "cooling"]
   static let relativeAfter: Set<String> = ["ago", "earlier", "later", "before", "prior", "beforehand", "afterwards"]
-  static let disclaimerWords: Set<String> = ["confidential", "privileged", "disclaimer", "intended", "unauthorized"]
 
   static func judge(_ tokens: [Token], match: Match, sentence: String) -> Verdict {
     let words = tokens.compactMap(\.word)
@@ -768,10 +767,6 @@ extension Unicode.Scalar {
   var isSpace: Bool { value < 0x80 ? value == 0x20 || (value >= 0x09 && value <= 0x0D) : properties.isWhitespace }
   /// Unicode Alphabetic, answered without the property tables for ASCII.
   var isLetter: Bool { value < 0x80 ? (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A : properties.isAlphabetic }
-}
-
-extension Character {
-  var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 extension String {

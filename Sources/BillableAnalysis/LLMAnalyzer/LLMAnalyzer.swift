@@ -12,7 +12,6 @@ package struct LLMStats: Sendable, Codable {
   package var fallbacks = 0
   package var promptTokens = 0
   package var completionTokens = 0
-  package var breakerOpened = 0
   package var rejectedAnswers = 0
   package init() {}
 }
