@@ -86,12 +86,22 @@ package struct DefaultAnalyzer: Analyzer {
           candidates: [], estimateMinutes: nil, analyzer: fingerprint.label)
       ]
     }
-    return involved.map { analyze(input, for: $0.0, direction: $0.1) }
+    // The new text's durations are the same for every timekeeper: found once, and only if a
+    // timekeeper's analysis gets that far.
+    var durations: (found: [DurationExtractor.Found], candidates: [DurationCandidate])?
+    let newText = input.body.pieces.newText
+    return involved.map { involvement in
+      analyze(input, for: involvement.0, direction: involvement.1) {
+        if durations == nil { durations = DurationExtractor.extract(from: newText) }
+        return durations ?? ([], [])
+      }
+    }
   }
 
-  private func analyze(_ input: AnalysisInput, for timekeeper: Configuration.Timekeeper, direction: Direction)
-    -> MessageAnalysis
-  {
+  private func analyze(
+    _ input: AnalysisInput, for timekeeper: Configuration.Timekeeper, direction: Direction,
+    durations: () -> (found: [DurationExtractor.Found], candidates: [DurationCandidate])
+  ) -> MessageAnalysis {
     let message = input.message
     let body = input.body
     var evidence: [String] = []
@@ -169,7 +179,7 @@ package struct DefaultAnalyzer: Analyzer {
     var entries: [DraftEntry] = []
 
     // Explicit durations in the new text only.
-    var extraction = DurationExtractor.extract(from: newText)
+    var extraction = durations()
     if direction == .received {
       // "I spent 2 hours" in received mail is the sender's time, not this timekeeper's.
       extraction.candidates = extraction.candidates.map { candidate in
