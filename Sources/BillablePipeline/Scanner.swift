@@ -138,6 +138,8 @@ package final class Scanner {
     var batch: Int
     var index: Int
     var raw: RawMessage
+    /// `raw.contentHash` in hex, as the store and cache key it.
+    var hash: String
     var cached: [UInt8]?
   }
 
@@ -185,7 +187,7 @@ package final class Scanner {
           continue
         }
         let cached = cache?.lookup(contentHash: hash, fingerprint: fingerprint)
-        queue.append(Work(batch: batch.sequence, index: index, raw: raw, cached: cached))
+        queue.append(Work(batch: batch.sequence, index: index, raw: raw, hash: hash, cached: cached))
         batch.pending += 1
       }
       sealed.append(batch)
@@ -298,7 +300,7 @@ package final class Scanner {
             running += 1
             group.addTask {
               var outcome = await Self.analyse(
-              work.raw, cached: work.cached, caching: caching, analyzer: analyzer, fingerprint: fingerprint, since: since)
+              work.raw, hash: work.hash, cached: work.cached, caching: caching, analyzer: analyzer, fingerprint: fingerprint, since: since)
               outcome.batch = work.batch
               outcome.index = work.index
               return outcome
@@ -412,13 +414,12 @@ package final class Scanner {
 
   /// Parse, then cache or analyzer, for one message (runs in a child task).
   static func analyse(
-    _ raw: RawMessage, cached: [UInt8]?, caching: Bool, analyzer: any Analyzer, fingerprint: String, since: String?
+    _ raw: RawMessage, hash: String, cached: [UInt8]?, caching: Bool, analyzer: any Analyzer, fingerprint: String, since: String?
   ) async -> Outcome {
     let message = MessageParser().parse(raw.bytes)
     if let since, let date = message.date, String(date.isoUTC.prefix(10)) < since {
       return Outcome(skipped: true)
     }
-    let hash = raw.contentHash.hex
     var outcome = Outcome(fingerprint: fingerprint)
     var analyses: [MessageAnalysis]
     let body = message.body()
