@@ -4,6 +4,7 @@ import BillableMIME
 import BillableMailbox
 import BillableModel
 import Foundation
+import Synchronization
 
 /// Where the scan writes. The store implements it; tests use an in-memory one.
 ///
@@ -463,32 +464,28 @@ package final class Scanner {
 /// were submitted, on a thread of Dispatch's own rather than the cooperative pool. The scan
 /// submits without waiting and collects the results as they finish; after a failure the
 /// remaining jobs are refused, so nothing is committed out of order.
-///
-/// The store and cache objects the jobs touch are used on this thread only while the scan
-/// task uses them for lookups that SQLite serializes (see `Connection`), hence the unchecked
-/// Sendable.
-private final class Writer: @unchecked Sendable {
+private final class Writer: Sendable {
+  private struct State {
+    var finished: [Result<(Int, Int), any Error>] = []
+    var waiter: CheckedContinuation<Void, Never>?
+    var failed = false
+  }
   private let queue = DispatchQueue(label: "billable.scan.writer")
-  private let lock = NSLock()
-  private var finished: [Result<(Int, Int), any Error>] = []
-  private var waiter: CheckedContinuation<Void, Never>?
-  /// Touched on the writer's queue only.
-  private var failed = false
+  private let state = Mutex(State())
 
+  /// Queues `job`. It holds the store and cache, which are not Sendable: they are used here
+  /// only while the scan task uses them for lookups that SQLite serializes (see
+  /// `Connection`), hence the unchecked box.
   func submit(_ job: @escaping () throws -> (Int, Int)) {
     let job = UncheckedBox(job)
     queue.async {
-      let result: Result<(Int, Int), any Error>
-      if self.failed {
-        result = .failure(CancellationError())
-      } else {
-        result = Result { try job.value() }
-        if case .failure = result { self.failed = true }
-      }
-      let waiter = self.lock.withLock { () -> CheckedContinuation<Void, Never>? in
-        self.finished.append(result)
-        defer { self.waiter = nil }
-        return self.waiter
+      let refused = self.state.withLock { $0.failed }
+      let result: Result<(Int, Int), any Error> = refused ? .failure(CancellationError()) : Result { try job.value() }
+      let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+        if case .failure = result { state.failed = true }
+        state.finished.append(result)
+        defer { state.waiter = nil }
+        return state.waiter
       }
       waiter?.resume()
     }
@@ -496,18 +493,18 @@ private final class Writer: @unchecked Sendable {
 
   /// The results finished since the last call, in submission order.
   func takeFinished() -> [Result<(Int, Int), any Error>] {
-    lock.withLock {
-      defer { finished.removeAll() }
-      return finished
+    state.withLock { state in
+      defer { state.finished.removeAll() }
+      return state.finished
     }
   }
 
   /// Returns once at least one result is waiting to be taken.
   func waitForFinished() async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let ready = lock.withLock { () -> Bool in
-        if !finished.isEmpty { return true }
-        waiter = continuation
+      let ready = state.withLock { state -> Bool in
+        if !state.finished.isEmpty { return true }
+        state.waiter = continuation
         return false
       }
       if ready { continuation.resume() }
