@@ -74,30 +74,63 @@ package final class CacheDatabase: @unchecked Sendable {
     // Fewer checkpoints, each an fdatasync, as in the store (see `Store.init`).
     try connection.execute("PRAGMA wal_autocheckpoint = 8192")
     let version = try connection.scalarInt("PRAGMA user_version")
-    if version > 1 {
+    if version > 2 {
       throw StoreError(path: path, message: "the cache was written by a newer billable (schema \(version)); use another --cache-dir", sql: nil)
     }
-    if version == 0 {
+    if version < 2 {
       try connection.transaction {
+        if version == 1 { try connection.execute("ALTER TABLE analyses RENAME TO analyses_v1") }
+        // Schema 2 looks rows up by a 64-bit key rather than by the two strings: the index
+        // of 110-byte text keys took a quarter of the cache file and, inserted into at
+        // random, was rewritten almost whole at every commit.
         try connection.execute(
           """
-          CREATE TABLE IF NOT EXISTS analyses (
+          CREATE TABLE analyses (
+            key INTEGER NOT NULL UNIQUE,
             content_hash TEXT NOT NULL,
             fingerprint TEXT NOT NULL,
             used_at INTEGER NOT NULL,
-            body BLOB NOT NULL,
-            UNIQUE (content_hash, fingerprint)
+            body BLOB NOT NULL
           );
-          PRAGMA user_version = 1;
           """)
+        if version == 1 { try copyVersion1Rows(connection) }
+        try connection.execute("PRAGMA user_version = 2")
       }
     }
-    lookupStatement = try connection.prepare(
-      "SELECT content_hash, fingerprint, body FROM analyses WHERE content_hash = ?1 AND fingerprint = ?2")
+    lookupStatement = try connection.prepare("SELECT content_hash, fingerprint, body FROM analyses WHERE key = ?1")
     writeStatement = try connection.prepare(
-      "INSERT OR REPLACE INTO analyses (content_hash, fingerprint, used_at, body) VALUES (?1, ?2, ?3, ?4)")
-    touchStatement = try connection.prepare("UPDATE analyses SET used_at = ?3 WHERE content_hash = ?1 AND fingerprint = ?2")
+      "INSERT OR REPLACE INTO analyses (key, content_hash, fingerprint, used_at, body) VALUES (?1, ?2, ?3, ?4, ?5)")
+    touchStatement = try connection.prepare("UPDATE analyses SET used_at = ?2 WHERE key = ?1")
     return connection
+  }
+
+  /// Moves a schema-1 cache's rows into the schema-2 table (inside the caller's transaction).
+  private func copyVersion1Rows(_ connection: Connection) throws {
+    do {
+      let rows = try connection.prepare("SELECT content_hash, fingerprint, used_at, body FROM analyses_v1")
+      let insert = try connection.prepare(
+        "INSERT OR REPLACE INTO analyses (key, content_hash, fingerprint, used_at, body) VALUES (?1, ?2, ?3, ?4, ?5)")
+      while try rows.step() {
+        let contentHash = rows.string(0) ?? "", fingerprint = rows.string(1) ?? ""
+        try insert.run([Self.key(contentHash: contentHash, fingerprint: fingerprint), contentHash, fingerprint, rows.int(2), Blob(rows.blob(3))])
+      }
+    }
+    try connection.execute("DROP TABLE analyses_v1")
+  }
+
+  /// The row key of an entry: FNV-1a over both parts. Two entries may share one (at odds of
+  /// about n²/2⁶⁵); then the later replaces the earlier, and a lookup, which checks both
+  /// parts, misses rather than return the other's analyses.
+  static func key(contentHash: String, fingerprint: String) -> Int {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func add(_ byte: UInt8) {
+      hash ^= UInt64(byte)
+      hash &*= 0x0000_0100_0000_01b3
+    }
+    for byte in contentHash.utf8 { add(byte) }
+    add(0x0A)
+    for byte in fingerprint.utf8 { add(byte) }
+    return Int(bitPattern: UInt(hash))
   }
 
   /// A failure seen while a statement was in use; handled by `recoverIfFailed` once no
@@ -119,7 +152,7 @@ package final class CacheDatabase: @unchecked Sendable {
     if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
     guard let statement = lookupStatement else { return nil }
     defer { statement.reset() }
-    statement.bind([contentHash, fingerprint])
+    statement.bind([Self.key(contentHash: contentHash, fingerprint: fingerprint)])
     do {
       // The row must carry the key it was found under: a damaged index is a miss, never
       // another message's analyses.
@@ -176,8 +209,11 @@ package final class CacheDatabase: @unchecked Sendable {
     guard let connection, let writeStatement, let touchStatement, !(pending.isEmpty && pendingUsed.isEmpty) else { return }
     do {
       try connection.transaction {
-        for entry in pending { try writeStatement.run([entry.contentHash, entry.fingerprint, entry.time, Blob(entry.body)]) }
-        for key in pendingUsed { try touchStatement.run([key.contentHash, key.fingerprint, key.time]) }
+        for entry in pending {
+          let key = Self.key(contentHash: entry.contentHash, fingerprint: entry.fingerprint)
+          try writeStatement.run([key, entry.contentHash, entry.fingerprint, entry.time, Blob(entry.body)])
+        }
+        for used in pendingUsed { try touchStatement.run([Self.key(contentHash: used.contentHash, fingerprint: used.fingerprint), used.time]) }
       }
     } catch {
       failure = error

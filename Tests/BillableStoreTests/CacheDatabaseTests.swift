@@ -71,6 +71,38 @@ struct CacheDatabaseTests {
     #expect(cache.lookup(contentHash: "aa", fingerprint: "f") == [7])
   }
 
+  @Test("a cache written by schema 1 keeps its entries under schema 2")
+  func upgradeFromSchema1() throws {
+    let folder = Folder()
+    try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+    // The first schema, as billable 1.x wrote it: rows keyed by the two strings.
+    let script = """
+      import sqlite3, sys
+      c = sqlite3.connect(sys.argv[1])
+      c.execute('CREATE TABLE analyses (content_hash TEXT NOT NULL, fingerprint TEXT NOT NULL, used_at INTEGER NOT NULL, body BLOB NOT NULL, UNIQUE (content_hash, fingerprint))')
+      c.executemany('INSERT INTO analyses VALUES (?, ?, ?, ?)', [('aa', 'f1', 100, b'one'), ('aa', 'f2', 200, b'two'), ('bb', 'f1', 300, b'three')])
+      c.execute('PRAGMA user_version = 1')
+      c.commit()
+      """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, folder.path + "/" + CacheDatabase.fileName]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+
+    let cache = CacheDatabase(directory: folder.path)
+    #expect(cache.problem == nil && cache.damagedFileMovedTo == nil)
+    #expect(cache.lookup(contentHash: "aa", fingerprint: "f1") == Array("one".utf8))
+    #expect(cache.lookup(contentHash: "aa", fingerprint: "f2") == Array("two".utf8))
+    #expect(cache.lookup(contentHash: "bb", fingerprint: "f1") == Array("three".utf8))
+    #expect(cache.lookup(contentHash: "bb", fingerprint: "f2") == nil)
+    #expect(cache.usage().entries == 3)
+    // The times of last use came along: prune still tells old entries from new.
+    #expect(cache.prune(olderThan: Date(timeIntervalSince1970: 250)) == 2)
+    #expect(cache.lookup(contentHash: "bb", fingerprint: "f1") == Array("three".utf8))
+  }
+
   @Test("a cache folder that cannot be created leaves the cache off, with the reason")
   func unusable() throws {
     let folder = Folder()
