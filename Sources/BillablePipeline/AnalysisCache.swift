@@ -12,8 +12,8 @@ import Foundation
 /// Lookups and writes come from different threads (the scan task and its writer), so an
 /// implementation must be safe to call from both at once.
 package protocol AnalysisCache: AnyObject, Sendable {
-  /// The body stored for a key, or `nil` (a miss).
-  func lookup(contentHash: String, fingerprint: String) -> [UInt8]?
+  /// The body stored for each content hash under the fingerprint, or `nil` (a miss).
+  func lookup(contentHashes: [String], fingerprint: String) -> [[UInt8]?]
   /// Stores new bodies and marks the ones just served as used (perhaps not on disk until `flush`).
   func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)])
   /// Puts every write on disk; the scan calls it once all batches are committed.

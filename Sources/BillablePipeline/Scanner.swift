@@ -8,13 +8,14 @@ import Synchronization
 
 /// Where the scan writes. The store implements it; tests use an in-memory one.
 ///
-/// `storedFingerprint` is called from the scan task while the writes run, in order, on the
+/// `storedFingerprints` is called from the scan task while the writes run, in order, on the
 /// scan's writer thread: an implementation must allow a lookup during a write (the store
 /// reads through a connection of its own; an in-memory store shares its one connection,
 /// whose calls SQLite serializes).
 package protocol ScanStore: AnyObject {
-  /// The analyzer fingerprint a stored message was analysed under, or `nil` if unknown.
-  func storedFingerprint(contentHash: String) throws -> String?
+  /// For each content hash, the analyzer fingerprint the stored message was analysed under,
+  /// or `nil` if unknown.
+  func storedFingerprints(contentHashes: [String]) throws -> [String?]
   /// One batch, one transaction; returns how many messages were new.
   @discardableResult func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int
   /// Sources found again for messages already stored and analysed; returns how many are new.
@@ -179,16 +180,22 @@ package final class Scanner {
       let batch = open
       open = Batch(sequence: batch.sequence + 1)
       batch.outcomes = Array(repeating: nil, count: batch.messages.count)
+      let hashes = batch.messages.map(\.contentHash.hex)
+      let stored = options.reanalyse ? [] : try store.storedFingerprints(contentHashes: hashes)
+      var misses: [Int] = []
       for (index, raw) in batch.messages.enumerated() {
-        let hash = raw.contentHash.hex
-        if !options.reanalyse, let stored = try store.storedFingerprint(contentHash: hash), stored == fingerprint {
-          batch.known.append((hash, raw.source))
+        if !stored.isEmpty, stored[index] == fingerprint {
+          batch.known.append((hashes[index], raw.source))
           summary.alreadyStored += 1
           summary.duplicates += 1
-          continue
+        } else {
+          misses.append(index)
         }
-        let cached = cache?.lookup(contentHash: hash, fingerprint: fingerprint)
-        queue.append(Work(batch: batch.sequence, index: index, raw: raw, hash: hash, cached: cached))
+      }
+      let cached = cache?.lookup(contentHashes: misses.map { hashes[$0] }, fingerprint: fingerprint)
+      for (position, index) in misses.enumerated() {
+        let raw = batch.messages[index]
+        queue.append(Work(batch: batch.sequence, index: index, raw: raw, hash: hashes[index], cached: cached?[position]))
         batch.pending += 1
       }
       sealed.append(batch)

@@ -146,21 +146,35 @@ package final class CacheDatabase: @unchecked Sendable {
 
   /// The stored body for a key, or `nil` (a miss, including any read error).
   package func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
+    lookup(contentHashes: [contentHash], fingerprint: fingerprint)[0]
+  }
+
+  /// The stored body for each content hash under `fingerprint`, read in one transaction.
+  package func lookup(contentHashes: [String], fingerprint: String) -> [[UInt8]?] {
     lock.lock()
     defer { lock.unlock() }
     recoverIfFailed()
-    if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
-    guard let statement = lookupStatement else { return nil }
-    defer { statement.reset() }
-    statement.bind([Self.key(contentHash: contentHash, fingerprint: fingerprint)])
-    do {
-      // The row must carry the key it was found under: a damaged index is a miss, never
-      // another message's analyses.
-      guard try statement.step(), statement.string(0) == contentHash, statement.string(1) == fingerprint else { return nil }
-      return statement.blob(2)
-    } catch {
-      failure = error
-      return nil
+    guard let connection, let statement = lookupStatement, !contentHashes.isEmpty else {
+      return contentHashes.map { pendingBodies[$0 + "\n" + fingerprint] }
+    }
+    // One read transaction for the batch rather than one per lookup; a failure to begin one
+    // only means each lookup makes its own.
+    let began = (try? connection.execute("BEGIN")) != nil
+    defer { if began { try? connection.execute("COMMIT") } }
+    return contentHashes.map { contentHash in
+      if let body = pendingBodies[contentHash + "\n" + fingerprint] { return body }
+      guard failure == nil else { return nil }
+      defer { statement.reset() }
+      statement.bind([Self.key(contentHash: contentHash, fingerprint: fingerprint)])
+      do {
+        // The row must carry the key it was found under: a damaged index or two entries
+        // sharing a key is a miss, never another message's analyses.
+        guard try statement.step(), statement.string(0) == contentHash, statement.string(1) == fingerprint else { return nil }
+        return statement.blob(2)
+      } catch {
+        failure = error
+        return nil
+      }
     }
   }
 

@@ -10,8 +10,8 @@ import Foundation
 package final class Store {
   let connection: Connection
   package let path: String
-  /// Prepared once: `storedFingerprint` runs for every message a scan reads.
-  private var fingerprintStatements: (analysed: Statement, known: Statement)?
+  /// Prepared once: `storedFingerprints` runs for every batch a scan reads.
+  private var fingerprintStatement: Statement?
   /// A second connection for `storedFingerprint`, so that a lookup never waits behind a
   /// commit on the writing thread (in WAL mode it reads the last committed state). An
   /// in-memory store has only the one connection.
@@ -206,22 +206,33 @@ package final class Store {
 
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
   package func storedFingerprint(contentHash: String) throws -> String? {
+    try storedFingerprints(contentHashes: [contentHash])[0]
+  }
+
+  /// `storedFingerprint` for each of a batch's hashes, read in one transaction: one per
+  /// message cost the scan a lock and unlock of the WAL index each.
+  package func storedFingerprints(contentHashes: [String]) throws -> [String?] {
     if lookupConnection == nil { lookupConnection = path == ":memory:" ? connection : try Connection(path: path) }
     let lookups = lookupConnection ?? connection
-    let statements = try fingerprintStatements ?? (
-      // A stored message with no analyses (none apply) is still known under the run's fingerprint.
-      lookups.prepare(
-        "SELECT a.fingerprint FROM messages m JOIN analyses a ON a.message_key = m.message_key WHERE m.content_hash = ?1 LIMIT 1"),
-      lookups.prepare("SELECT r.fingerprint FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1")
-    )
-    fingerprintStatements = statements
-    for statement in [statements.analysed, statements.known] {
-      statement.bind([contentHash])
-      // Reset so a kept statement does not hold a read transaction open between messages.
+    // A stored message with no analyses (none apply) is known under the fingerprint of the
+    // run that last saved it.
+    let statement = try fingerprintStatement ?? lookups.prepare(
+      """
+      SELECT COALESCE((SELECT a.fingerprint FROM analyses a WHERE a.message_key = m.message_key LIMIT 1), r.fingerprint)
+        FROM messages m JOIN runs r ON r.run_id = m.last_run_id WHERE m.content_hash = ?1
+      """)
+    fingerprintStatement = statement
+    // The in-memory store's one connection may be inside the writer's transaction.
+    let ownTransaction = lookups !== connection
+    if ownTransaction { try lookups.execute("BEGIN") }
+    // Ended so that no read transaction stays open between batches (it would keep the WAL
+    // from being checkpointed).
+    defer { if ownTransaction { try? lookups.execute("COMMIT") } }
+    return try contentHashes.map { hash in
+      statement.bind([hash])
       defer { statement.reset() }
-      if try statement.step() { return statement.string(0) }
+      return try statement.step() ? statement.string(0) : nil
     }
-    return nil
   }
 
   /// A value of the store's own bookkeeping (the digest of the last settlement).

@@ -97,8 +97,8 @@ struct PipelineTests {
     private var bodies: [String: [UInt8]] = [:]
     private var writeCount = 0
     var writes: Int { lock.withLock { writeCount } }
-    func lookup(contentHash: String, fingerprint: String) -> [UInt8]? {
-      lock.withLock { bodies[contentHash + "|" + fingerprint] }
+    func lookup(contentHashes: [String], fingerprint: String) -> [[UInt8]?] {
+      lock.withLock { contentHashes.map { bodies[$0 + "|" + fingerprint] } }
     }
     func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)]) {
       lock.withLock {
@@ -154,7 +154,7 @@ struct PipelineTests {
       self.store = store
       self.failAfter = failAfter
     }
-    func storedFingerprint(contentHash: String) throws -> String? { try store.storedFingerprint(contentHash: contentHash) }
+    func storedFingerprints(contentHashes: [String]) throws -> [String?] { try store.storedFingerprints(contentHashes: contentHashes) }
     func save(_ batch: [MessageRecord], runID: Int, fingerprint: String) throws -> Int {
       Thread.sleep(forTimeInterval: 0.05)
       saves += 1

@@ -56,6 +56,8 @@ struct StoreTests {
     #expect(try store.save([Self.record("aa", entries: [Self.entry])], runID: run, fingerprint: "F1") == 0)
     #expect(try store.storedFingerprint(contentHash: "aa") == "F1")
     #expect(try store.storedFingerprint(contentHash: "zz") == nil)
+    // A batch of lookups, in order, in one read (a file store reads on its own connection).
+    #expect(try store.storedFingerprints(contentHashes: ["zz", "bb", "aa"]) == [nil, "F1", "F1"])
     let other = SourceRef(path: "b.mbox", format: .mbox, index: 3, byteOffset: 99)
     #expect(try store.addSources([("aa", other)], runID: run) == 1)
     #expect(try store.addSources([("aa", other)], runID: run) == 0)
