@@ -16,7 +16,8 @@ package protocol AnalysisCache: AnyObject, Sendable {
   func lookup(contentHashes: [String], fingerprint: String) -> [[UInt8]?]
   /// Stores new bodies and marks the ones just served as used (perhaps not on disk until `flush`).
   func write(_ entries: [(contentHash: String, fingerprint: String, body: [UInt8])], used: [(contentHash: String, fingerprint: String)])
-  /// Puts every write on disk; the scan calls it once all batches are committed.
+  /// Puts every write on disk; the scan calls it once all batches are committed, on its
+  /// writer thread while entries are settled.
   func flush()
 }
 

@@ -345,16 +345,23 @@ package final class Scanner {
       await writer.drain()
       throw error
     }
-    cache?.flush()
-    // Settling rewrites every draft entry; when this run changed no message, no source and
-    // nothing that prices entries, the stored entries are already the answer.
-    let digest = stableDigest(ConfigRenderer.render(configuration) + "\n" + fingerprint)
-    let settledBefore = try store.meta("settled")
-    if summary.unique > 0 || summary.newSources > 0 || settledBefore != digest {
-      summary.entries = try Settlement.settle(store, configuration: configuration)
-      try store.setMeta("settled", digest)
-      summary.settled = true
+    // The cache's last rows go to disk on the writer thread, now idle, while this one settles.
+    if let cache { writer.submit { cache.flush(); return (0, 0) } }
+    do {
+      // Settling rewrites every draft entry; when this run changed no message, no source and
+      // nothing that prices entries, the stored entries are already the answer.
+      let digest = stableDigest(ConfigRenderer.render(configuration) + "\n" + fingerprint)
+      let settledBefore = try store.meta("settled")
+      if summary.unique > 0 || summary.newSources > 0 || settledBefore != digest {
+        summary.entries = try Settlement.settle(store, configuration: configuration)
+        try store.setMeta("settled", digest)
+        summary.settled = true
+      }
+    } catch {
+      await writer.drain()
+      throw error
     }
+    await writer.drain()
     return summary
   }
 

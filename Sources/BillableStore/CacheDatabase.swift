@@ -204,14 +204,18 @@ package final class CacheDatabase: @unchecked Sendable {
     }
   }
 
-  /// Commits the waiting writes in one transaction. A failure loses only those cache entries;
-  /// it is kept in `problem` for a warning.
+  /// Commits the waiting writes in one transaction and copies the write-ahead log into the
+  /// database file, which closing the connection would otherwise do (a scan calls this on a
+  /// thread of its own while it settles). A failure loses only those cache entries; it is kept
+  /// in `problem` for a warning.
   package func flush() {
     lock.lock()
     defer { lock.unlock() }
     recoverIfFailed()
     flushLocked()
     recoverIfFailed()
+    // Best effort: a checkpoint that cannot run now (a reader in the way) runs at close.
+    try? connection?.execute("PRAGMA wal_checkpoint(TRUNCATE)")
   }
 
   private func flushLocked() {
