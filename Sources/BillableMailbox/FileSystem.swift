@@ -33,25 +33,31 @@ enum FileSystem {
     return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
-  /// The whole file; for single-message files only (mboxes are streamed).
-  static func readAll(_ path: String) throws -> [UInt8] {
-    let source = try FileSource(path: path)
-    return try readAll(source)
+  /// A single-message file, up to `RawMessage.maxLength` bytes (mboxes are streamed);
+  /// `truncated` when there was more.
+  static func readMessage(_ path: String) throws -> (bytes: [UInt8], truncated: Bool) {
+    try readMessage(FileSource(path: path))
   }
 
-  static func readAll(_ source: any ByteSource) throws -> [UInt8] {
+  static func readMessage(_ source: any ByteSource) throws -> (bytes: [UInt8], truncated: Bool) {
     var source = source
     var bytes = [UInt8]()
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
+      // One byte past the limit tells a message of exactly the limit from a longer one.
+      let wanted = min(chunk.count, RawMessage.maxLength + 1 - bytes.count)
       let n = try chunk.withUnsafeMutableBufferPointer { pointer -> Int in
         guard let base = pointer.baseAddress else { return 0 }
-        return try source.read(into: base, count: pointer.count)
+        return try source.read(into: base, count: wanted)
       }
       if n == 0 { break }
       bytes.append(contentsOf: chunk[0..<n])
+      if bytes.count > RawMessage.maxLength {
+        bytes.removeLast(bytes.count - RawMessage.maxLength)
+        return (bytes, true)
+      }
       if n == chunk.count && chunk.count < 1 << 22 { chunk = [UInt8](repeating: 0, count: chunk.count * 4) }
     }
-    return bytes
+    return (bytes, false)
   }
 }

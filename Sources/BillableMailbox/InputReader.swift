@@ -8,7 +8,8 @@ import BillableModel
 ///   COPYING, MANIFEST, `*.md`, `*.toml`, `*.json`, `*.csv`, `*.sqlite`).
 /// - A file is gzip if it starts with the gzip magic, mbox if it starts with a `From ` line
 ///   (after an optional BOM), otherwise one message (.eml).
-/// - `-` is standard input, sniffed the same way.
+/// - `-` is standard input, sniffed the same way; so is a pipe or device named as an input.
+/// - No message is kept beyond `RawMessage.maxLength` bytes (see `Defect.Kind.messageTooLarge`).
 ///
 /// A file that cannot be read is reported through `next()` as a failure and the walk goes on.
 package final class InputReader {
@@ -19,7 +20,8 @@ package final class InputReader {
   }
 
   private enum Pending {
-    case path(String)
+    /// A file or directory; `named` when the user named it rather than a walk finding it.
+    case path(String, named: Bool)
     case maildir(MaildirReader.Entry)
   }
 
@@ -30,7 +32,7 @@ package final class InputReader {
 
   /// - Parameter paths: files, directories and `-`, in the order given.
   package init(paths: [String]) {
-    self.pending = paths.reversed().map { .path($0) }
+    self.pending = paths.reversed().map { .path($0, named: true) }
   }
 
   /// The next message or failure, or `nil` when every input is done.
@@ -60,25 +62,25 @@ package final class InputReader {
       switch item {
       case .maildir(let entry):
         do {
-          let bytes = try FileSystem.readAll(entry.path)
+          let (bytes, truncated) = try FileSystem.readMessage(entry.path)
           let source = SourceRef(
             path: entry.path, format: .maildir, maildirKey: entry.key, maildirFlags: entry.flags,
             maildirFolder: entry.folder)
-          return .message(RawMessage(bytes: bytes, source: source))
+          return .message(RawMessage(bytes: bytes, source: source, defects: truncated ? [Self.tooLarge] : []))
         } catch let error as MailboxError {
           return .failure(error)
         } catch {
           return .failure(MailboxError(path: entry.path, message: "\(error)"))
         }
-      case .path(let path):
-        if let event = open(path) { return event }
+      case .path(let path, let named):
+        if let event = open(path, named: named) { return event }
       }
     }
   }
 
   /// Starts reading `path`: queues a directory's contents, starts an mbox, or returns a single
   /// message or a failure.
-  private func open(_ path: String) -> Event? {
+  private func open(_ path: String, named: Bool) -> Event? {
     do {
       if path == "-" {
         return try openStream(FileSource(standardInput: ()), path: "-", isStandardInput: true)
@@ -92,19 +94,21 @@ package final class InputReader {
           for name in try FileSystem.sortedNames(in: path)
           where !Self.isSkippedName(name) && !["cur", "new", "tmp"].contains(name) {
             let child = path.hasSuffix("/") ? path + name : path + "/" + name
-            if FileSystem.isDirectory(child) { queue.append(.path(child)) }
+            if FileSystem.isDirectory(child) { queue.append(.path(child, named: false)) }
           }
           pending.append(contentsOf: queue.reversed())
           return nil
         }
         let names = try FileSystem.sortedNames(in: path).filter { !Self.isSkippedName($0) }
-        pending.append(contentsOf: names.reversed().map { .path(path.hasSuffix("/") ? path + $0 : path + "/" + $0) })
+        pending.append(contentsOf: names.reversed().map { .path(path.hasSuffix("/") ? path + $0 : path + "/" + $0, named: false) })
         return nil
       }
       guard FileSystem.exists(path) else {
         return .failure(MailboxError(path: path, message: "no such file or directory"))
       }
-      guard FileSystem.isRegularFile(path) else { return nil }  // sockets, fifos in a walked tree
+      // A pipe or device in a walked tree is skipped; one the user names (`<(zcat a.mbox.gz)`,
+      // /dev/stdin) is read as a stream, as `-` is.
+      guard named || FileSystem.isRegularFile(path) else { return nil }
       return try openStream(FileSource(path: path), path: path, isStandardInput: false)
     } catch let error as MailboxError {
       return .failure(error)
@@ -136,12 +140,15 @@ package final class InputReader {
       mboxPath = path
       return nil
     }
-    let bytes = try FileSystem.readAll(source)
+    let (bytes, truncated) = try FileSystem.readMessage(source)
     if bytes.isEmpty { return nil }  // an empty file holds no message
-    var message = RawMessage(bytes: bytes, source: SourceRef(path: path, format: isStandardInput ? .stdin : .eml))
+    var message = RawMessage(
+      bytes: bytes, source: SourceRef(path: path, format: isStandardInput ? .stdin : .eml), defects: truncated ? [Self.tooLarge] : [])
     if let gzip, gzip.wasTruncated { message.defects.append(Defect(.truncatedCompressedFile, offset: 0)) }
     return .message(message)
   }
+
+  private static let tooLarge = Defect(.messageTooLarge, offset: 0, detail: "kept the first \(RawMessage.maxLength >> 20) MB")
 
   static func isSkippedName(_ name: String) -> Bool {
     if name.hasPrefix(".") { return true }

@@ -30,7 +30,10 @@ package final class MboxReader {
   private static let chunk = 256 << 10
   /// Content-Length framing is only trusted up to this size, so a lying header cannot make the
   /// reader hold a huge buffer.
-  private static let maxFramedLength = 256 << 20
+  private static let maxFramedLength = RawMessage.maxLength
+  /// A line longer than this is cut into pieces this long when looking for separators, so
+  /// that bytes with no line break (a binary file, /dev/zero) never grow the buffer further.
+  private static let longestLine = 4 * chunk
 
   init(source: any ByteSource, path: String, format: SourceRef.Format = .mbox) {
     self.source = source
@@ -91,6 +94,7 @@ package final class MboxReader {
         return (buffer + start).distance(to: hit.assumingMemoryBound(to: UInt8.self))
       }
       searched = max(searched, available)
+      if searched - relative >= Self.longestLine { return relative + Self.longestLine - 1 }
       if atEOF { return nil }
       try fill(available + Self.chunk)
     }
@@ -134,10 +138,11 @@ package final class MboxReader {
     var message = [UInt8]()
     var cursor = 0  // relative to start
     var runStart = 0
+    var tooLarge = false
     func takeRun(upTo end: Int) {
-      if end > runStart {
-        message.append(contentsOf: UnsafeBufferPointer(start: buffer + start + runStart, count: end - runStart))
-      }
+      let count = min(end - runStart, RawMessage.maxLength - message.count)
+      if count < end - runStart { tooLarge = true }
+      if count > 0 { message.append(contentsOf: UnsafeBufferPointer(start: buffer + start + runStart, count: count)) }
     }
     while true {
       guard let end = try lineEnd(from: cursor) else {
@@ -173,7 +178,11 @@ package final class MboxReader {
       }
     }
     defer { index += 1 }
-    return RawMessage(bytes: message, source: SourceRef(path: path, format: format, index: index, byteOffset: messageOffset))
+    var raw = RawMessage(bytes: message, source: SourceRef(path: path, format: format, index: index, byteOffset: messageOffset))
+    if tooLarge {
+      raw.defects.append(Defect(.messageTooLarge, offset: Int(messageOffset), detail: "kept the first \(RawMessage.maxLength >> 20) MB"))
+    }
+    return raw
   }
 
   private func lineIsBlank(_ from: Int, _ end: Int) -> Bool {

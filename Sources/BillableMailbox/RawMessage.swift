@@ -17,6 +17,13 @@ package struct RawMessage: Sendable {
   /// Problems the reader saw (a Content-Length that did not fit, a truncated gzip stream).
   package var defects: [Defect]
 
+  /// The most bytes a reader keeps of one message; beyond them it records `messageTooLarge`
+  /// and skips to the next message. Mail services refuse messages well under it (Gmail and
+  /// Outlook.com at 25 to 35 MB encoded); the few larger ones are attachments, and the text
+  /// the analysis reads comes first. Without it, a damaged mbox with no separator for
+  /// gigabytes, or /dev/zero, would be held whole in memory.
+  package static let maxLength = 64 << 20
+
   package init(bytes: [UInt8], source: SourceRef, contentHash: ContentHash? = nil, defects: [Defect] = []) {
     self.bytes = bytes
     self.source = source

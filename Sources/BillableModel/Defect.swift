@@ -35,6 +35,8 @@ package struct Defect: Hashable, Sendable {
     case mboxSeparatorInBody = "mbox-separator-in-body"
     case contentLengthMismatch = "content-length-mismatch"
     case truncatedCompressedFile = "truncated-compressed-file"
+    /// The message was longer than a reader keeps (`RawMessage.maxLength`); the rest was skipped.
+    case messageTooLarge = "message-too-large"
   }
 
   /// GMime's two levels: `warning` was recovered with no doubt; `critical` means another reader
@@ -69,7 +71,7 @@ extension Defect.Kind {
     switch self {
     case .noHeaders, .multipartWithoutBoundary, .missingStartBoundary, .missingFinalBoundary,
       .nestingOverflow, .partLimit, .headerTooLong, .truncatedMessage, .decodedSizeLimit,
-      .invalidContentType, .unknownCharset, .truncatedCompressedFile, .contentLengthMismatch:
+      .invalidContentType, .unknownCharset, .truncatedCompressedFile, .contentLengthMismatch, .messageTooLarge:
       return .critical
     default:
       return .warning
