@@ -31,8 +31,18 @@ package struct CSVWriter {
   }
 
   static func quote(_ field: String) -> String {
+    let field = withoutControls(field)
     guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// Without the control characters other than tab, LF and CR (NUL, ESC, DEL, …), which a
+  /// Subject or a Message-ID may carry: they mean nothing in a table, some CSV readers stop
+  /// at a NUL, and a terminal runs an escape sequence when the file is printed.
+  package static func withoutControls(_ text: String) -> String {
+    func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F }
+    guard text.utf8.contains(where: isControl) else { return text }
+    return String(decoding: text.utf8.filter { !isControl($0) }, as: UTF8.self)
   }
 
   /// The OWASP advice for CSV injection, applied to text only (numbers are written unguarded).

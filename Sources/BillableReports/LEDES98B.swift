@@ -49,9 +49,9 @@ package enum LEDES98B {
   /// `2025-03-04` → `20250304`.
   static func compact(_ day: String) -> String { day.filter(\.isNumber) }
 
-  /// No field may contain the separator or the line terminator.
+  /// No field may contain the separator, the line terminator or a control character.
   static func clean(_ text: String) -> String {
-    text.map { $0 == "|" ? "/" : ($0.isNewline ? " " : $0) }.reduce(into: "") { $0.append($1) }
+    CSVWriter.withoutControls(text).map { $0 == "|" ? "/" : ($0.isNewline || $0 == "\t" ? " " : $0) }.reduce(into: "") { $0.append($1) }
       .replacingOccurrences(of: "[]", with: "()")
   }
 }

@@ -133,11 +133,13 @@ final class Statement {
     while try step() {}
   }
 
+  /// The whole value, by its length: a C string would end at a NUL byte, which a header or
+  /// a body may well hold.
   func string(_ column: Int32) -> String? {
     guard sqlite3_column_type(handle, column) != SQLITE_NULL, let text = sqlite3_column_text(handle, column) else {
       return nil
     }
-    return String(cString: text)
+    return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
   }
 
   func blob(_ column: Int32) -> [UInt8] {
@@ -157,8 +159,8 @@ protocol Bindable {
 
 extension String: Bindable {
   func bind(to statement: OpaquePointer, at index: Int32) {
-    let utf8 = Array(self.utf8)
-    utf8.withUnsafeBufferPointer { buffer in
+    var text = self
+    text.withUTF8 { buffer in
       buffer.baseAddress.map { base in
         base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
           _ = billable_sqlite_bind_text(statement, index, $0, Int32(buffer.count))

@@ -8,7 +8,7 @@ struct ReportsTests {
     "CSV quoting per RFC 4180",
     arguments: [
       ("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
-      ("", ""),
+      ("", ""), ("nul\u{0}esc\u{1B}[31mdel\u{7F}", "nulesc[31mdel"), ("tab\tkept", "tab\tkept"),
     ])
   func quoting(_ field: String, _ expected: String) {
     #expect(CSVWriter.line([field, "x"]) == expected + ",x\n")
@@ -38,7 +38,7 @@ struct ReportsTests {
         entryID: id, messageID: "m", contentHash: "h", source: "s", threadID: "t", sentAt: "", workDate: day,
         timekeeper: "JD", direction: "sent", client: "ACME", matter: matter, activityCode: "A104", taskCode: "L110",
         basis: "explicit", minutes: 90, hours: 1.5, rate: 300, amount: 450, currency: "USD",
-        narrative: "Review | the [] SPA\nnow", evidence: "e", confidence: 0.9, analyzer: "a", messageCount: 1, sources: [])
+        narrative: "Review | the [] SPA\nnow\u{0}\u{1B}", evidence: "e", confidence: 0.9, analyzer: "a", messageCount: 1, sources: [])
     }
     let text = LEDES98B.render(
       [entry("e1", "M1", "2025-03-03"), entry("e2", "M1", "2025-03-05"), entry("e3", "M2", "2025-03-04")],

@@ -66,6 +66,19 @@ struct StoreTests {
     #expect(rows.first { $0.contentHash == "aa" }?.sources.count == 2)
   }
 
+  @Test("text holding a NUL byte comes back whole, not cut at the NUL", arguments: Location.allCases)
+  func nulByte(_ location: Location) throws {
+    let (store, url) = try Self.open(location)
+    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    let run = try store.beginRun(startedAt: "t", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
+    var record = Self.record("aa", entries: [])
+    record.messageID = "before\u{0}after@x"
+    try store.save([record], runID: run, fingerprint: "F1")
+    var ids: [String] = []
+    try store.forEachMessage { ids.append($0.messageID) }
+    #expect(ids == ["before\u{0}after@x"])
+  }
+
   @Test("drafts stream in order; replacing entries keeps reviewed ones", arguments: Location.allCases)
   func entries(_ location: Location) throws {
     let (store, url) = try Self.open(location)
