@@ -31,7 +31,12 @@ struct GrammarTests {
     #expect(DateTimeParser.parse(Array(input.utf8))?.isoUTC == expected)
   }
 
-  @Test("unreadable dates", arguments: ["", "soon", "Tue, 45 Foo 2025", "32 Mar 2025 10:00:00", "Mar 2025"])
+  @Test(
+    "unreadable dates",
+    arguments: [
+      "", "soon", "Tue, 45 Foo 2025", "32 Mar 2025 10:00:00", "Mar 2025", "31 Feb 2025 10:00:00 +0000",
+      "29 Feb 2025 10:00:00 +0000", "31 Apr 2025 10:00:00 +0000", "29 Feb 2100 10:00:00 +0000",
+    ])
   func badDate(_ input: String) {
     #expect(DateTimeParser.parse(Array(input.utf8)) == nil)
   }
