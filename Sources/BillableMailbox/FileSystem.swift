@@ -12,6 +12,19 @@ enum FileSystem {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
   }
 
+  /// What a path is on disk, symbolic links followed: the same directory reached twice (a
+  /// link to an ancestor) has the same identity.
+  struct Identity: Hashable {
+    var device: UInt64
+    var inode: UInt64
+  }
+
+  static func identity(_ path: String) -> Identity? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+  }
+
   static func exists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0

@@ -5,7 +5,8 @@ import BillableModel
 ///
 /// - A directory that is a Maildir is read as one; any other directory is walked recursively in
 ///   sorted order, skipping dot-files and files that are plainly not mail (README, LICENSE,
-///   COPYING, MANIFEST, `*.md`, `*.toml`, `*.json`, `*.csv`, `*.sqlite`).
+///   COPYING, MANIFEST, `*.md`, `*.toml`, `*.json`, `*.csv`, `*.sqlite`). Symbolic links are
+///   followed, but no directory is walked twice.
 /// - A file is gzip if it starts with the gzip magic, mbox if it starts with a `From ` line
 ///   (after an optional BOM), otherwise one message (.eml).
 /// - `-` is standard input, sniffed the same way; so is a pipe or device named as an input.
@@ -26,6 +27,9 @@ package final class InputReader {
   }
 
   private var pending: [Pending]
+  /// Directories walked so far: a symbolic link back to one of them (`sub/loop -> ..`) is
+  /// not walked again, or the walk would go round until paths grew too long.
+  private var walked: Set<FileSystem.Identity> = []
   private var mbox: MboxReader?
   private var mboxGzip: GzipSource?
   private var mboxPath = ""
@@ -86,6 +90,7 @@ package final class InputReader {
         return try openStream(FileSource(standardInput: ()), path: "-", isStandardInput: true)
       }
       if FileSystem.isDirectory(path) {
+        if let identity = FileSystem.identity(path), !walked.insert(identity).inserted { return nil }
         if MaildirReader.isMaildir(path) {
           // cur/ and new/ (and Maildir++ .folders) first; then plain sub-directories, which
           // mail stores such as notmuch nest inside a Maildir, walked as any directory.

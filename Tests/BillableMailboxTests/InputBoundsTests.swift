@@ -66,4 +66,17 @@ struct InputBoundsTests {
     // Walking the folder must not open the pipe (nothing writes to it now: it would block).
     #expect(readAll([folder.path]).isEmpty)
   }
+
+  @Test("a symbolic link back to an ancestor folder is not walked round; each message is read once")
+  func linkLoop() throws {
+    let folder = try Folder()
+    try FileManager.default.createDirectory(atPath: folder.path + "/sub", withIntermediateDirectories: true)
+    try Data("Subject: one\n\nhello\n".utf8).write(to: URL(fileURLWithPath: folder.path + "/sub/one.eml"))
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/sub/up", withDestinationPath: "..")
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/again", withDestinationPath: "sub")
+    let messages = readAll([folder.path])
+    #expect(messages.count == 1)
+    // Naming the same folder twice reads it once, too: its messages would only be duplicates.
+    #expect(readAll([folder.path + "/sub", folder.path + "/again"]).count == 1)
+  }
 }
