@@ -50,6 +50,14 @@ struct CLITests {
     #expect(result.stdout.split(separator: "\n").count == 3)
   }
 
+  @Test("a day that is not YYYY-MM-DD of the calendar is a usage error", arguments: ["2025-3-1", "2025-02-30", "2025-13-01", "2025-00-10", "20250301"])
+  func badDay(_ day: String) throws {
+    let scan = try runBillable(["scan", "--since", day, "--db", "/nonexistent/never-opened.sqlite", "fixtures/sample/mbox"])
+    #expect(scan.status == 2)
+    #expect(scan.stderr.contains("--since must be a date like 2025-03-01"))
+    #expect(try runBillable(["summary", "--from", day, "--db", "/nonexistent/never-opened.sqlite"]).status == 2)
+  }
+
   @Test("usage errors exit 2")
   func usage() throws {
     #expect(try runBillable(["parse", "--no-such-option", "x"]).status == 2)

@@ -57,9 +57,14 @@ struct Scan: AsyncParsableCommand {
     if !["text", "json"].contains(logFormat) { throw ValidationError("--log-format must be text or json.") }
   }
 
+  /// Exactly `YYYY-MM-DD`, and a day of the calendar: dates are compared as text, so
+  /// "2025-3-1" would sort after "2025-03-05", and "2025-02-30" is no day.
   static func isDay(_ text: String) -> Bool {
-    let parts = text.split(separator: "-")
-    return parts.count == 3 && parts[0].count == 4 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+      let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]), (1...12).contains(month), day >= 1
+    else { return false }
+    return CivilDate.date(fromDays: CivilDate.days(year: year, month: month, day: day)) == (year, month, day)
   }
 
   static func parseShard(_ text: String) -> (Int, Int)? {
