@@ -96,6 +96,19 @@ private struct Reader {
     for (index, client) in configuration.clients.enumerated() where !clientIDs.insert(client.id).inserted {
       fail("client[\(index + 1)].id", "duplicate client id '\(client.id)'")
     }
+    // A domain or address under two clients would only ever reach the first of them.
+    var owners: [String: String] = [:]
+    for (index, client) in configuration.clients.enumerated() {
+      for (key, values) in [("domains", client.domains), ("addresses", client.addresses)] {
+        for value in Set(values) {
+          if let owner = owners[value], owner != client.id {
+            fail("client[\(index + 1)].\(key)", "'\(value)' is listed for client '\(owner)' too; its mail would always go to '\(owner)'")
+          } else {
+            owners[value] = client.id
+          }
+        }
+      }
+    }
     var matterIDs: Set<String> = []
     for (index, matter) in configuration.matters.enumerated() {
       if !matterIDs.insert(matter.id).inserted { fail("matter[\(index + 1)].id", "duplicate matter id '\(matter.id)'") }
@@ -226,8 +239,14 @@ private struct Reader {
     check(table, path: path, allowed: ["id", "name", "addresses", "timezone", "rate"])
     let id = string(table, "id", path: path, required: true) ?? ""
     let name = string(table, "name", path: path) ?? id
-    let addresses = strings(table, "addresses", path: path)?.map { $0.lowercased() } ?? []
-    if addresses.isEmpty && table["addresses"] == nil { fail("\(path).addresses", "missing: list the timekeeper's email addresses") }
+    let listed = strings(table, "addresses", path: path)?.map { $0.lowercased() }
+    let addresses = listed ?? []
+    if table["addresses"] == nil {
+      fail("\(path).addresses", "missing: list the timekeeper's email addresses")
+    } else if listed?.isEmpty == true {
+      // With none, no message could be told to be the timekeeper's: nothing would ever bill.
+      fail("\(path).addresses", "empty: list at least one of the timekeeper's email addresses")
+    }
     for address in addresses where !address.contains("@") { fail("\(path).addresses", "'\(address)' is not an email address") }
     let timezone = string(table, "timezone", path: path) ?? "UTC"
     if TimeZone(identifier: timezone) == nil {
