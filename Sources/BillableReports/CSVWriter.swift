@@ -31,8 +31,15 @@ package struct CSVWriter {
   }
 
   static func quote(_ field: String) -> String {
-    let field = withoutControls(field)
-    guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+    // One look at the bytes for both questions: most fields need neither.
+    var needsQuotes = false
+    var hasControls = false
+    for byte in field.utf8 where byte < 0x2D || byte == 0x7F {
+      if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { needsQuotes = true }
+      if isControl(byte) { hasControls = true }
+    }
+    let field = hasControls ? withoutControls(field) : field
+    guard needsQuotes else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
@@ -40,9 +47,12 @@ package struct CSVWriter {
   /// Subject or a Message-ID may carry: they mean nothing in a table, some CSV readers stop
   /// at a NUL, and a terminal runs an escape sequence when the file is printed.
   package static func withoutControls(_ text: String) -> String {
-    func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F }
     guard text.utf8.contains(where: isControl) else { return text }
     return String(decoding: text.utf8.filter { !isControl($0) }, as: UTF8.self)
+  }
+
+  private static func isControl(_ byte: UInt8) -> Bool {
+    (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
   }
 
   /// The OWASP advice for CSV injection, applied to text only (numbers are written unguarded).
