@@ -15,6 +15,9 @@ package protocol DatasetSource {
   func forEachEntry(from: String?, to: String?, includeRejected: Bool, _ body: (SettledEntry) throws -> Void) throws
   func forEachMessage(_ body: (MessageRow) throws -> Void) throws
   func forEachProblem(_ body: (Int, Problem) throws -> Void) throws
+  /// A second source over the same rows that another thread may read while this one is in
+  /// use, or `nil` if there is none (the files are then written one after the other).
+  func concurrentReader() throws -> Self?
 }
 
 package enum Dataset {
@@ -87,6 +90,35 @@ package enum Dataset {
   }
 
   static func writeFiles(_ source: any DatasetSource, manifest: [String: Any], into folder: URL) throws {
+    // messages.csv reads only messages and their sources: given a second reader, it is
+    // written on a thread of its own beside the entries, which take as long.
+    let messagesFile = folder.appendingPathComponent("messages.csv")
+    let background = try source.concurrentReader().map { reader in Background { try writeMessages(reader, to: messagesFile) } }
+    do {
+      try writeEntriesAndSummaries(source, into: folder)
+      if let background { try background.wait() } else { try writeMessages(source, to: messagesFile) }
+    } catch {
+      // Nothing may still be writing into the folder when the caller removes it.
+      try? background?.wait()
+      throw error
+    }
+
+    let errors = try StreamingFile(folder.appendingPathComponent("errors.csv"))
+    try errors.write(CSVWriter(header: ["run_id", "source", "content_hash", "kind", "severity", "detail", "offset"]).text)
+    try source.forEachProblem { runID, problem in
+      try errors.write(
+        CSVWriter.line([
+          String(runID), problem.source, problem.contentHash ?? "", problem.kind, problem.severity, problem.detail,
+          problem.offset.map(String.init) ?? "",
+        ]))
+    }
+    try errors.close()
+    try writeJSON(manifest, to: folder.appendingPathComponent("run.json"))
+  }
+
+  /// The entries partitions, entry_sources.csv, the schema and the summaries: one pass over
+  /// the entries.
+  static func writeEntriesAndSummaries(_ source: any DatasetSource, into folder: URL) throws {
     let entriesFolder = folder.appendingPathComponent("entries", isDirectory: true)
     try FileManager.default.createDirectory(at: entriesFolder, withIntermediateDirectories: true)
     let header = CSVWriter(header: columns.map(\.name)).text
@@ -125,8 +157,11 @@ package enum Dataset {
     try closePartition()
     try sources.close()
     try writeJSON(schema(partitions: partitions), to: entriesFolder.appendingPathComponent("_schema.json"))
+    try summaries.write(into: folder)
+  }
 
-    let messages = try StreamingFile(folder.appendingPathComponent("messages.csv"))
+  static func writeMessages(_ source: any DatasetSource, to file: URL) throws {
+    let messages = try StreamingFile(file)
     try messages.write(
       CSVWriter(
         header: ["content_hash", "message_id", "sources", "sent_at", "direction", "status", "reason", "client", "matter", "entries"]
@@ -139,20 +174,29 @@ package enum Dataset {
         ]))
     }
     try messages.close()
+  }
 
-    try summaries.write(into: folder)
+  /// Work on a thread of its own; `wait` returns when it is done and rethrows its error.
+  private final class Background: @unchecked Sendable {
+    private let work: () throws -> Void
+    private let done = DispatchSemaphore(value: 0)
+    private var failure: (any Error)?
 
-    let errors = try StreamingFile(folder.appendingPathComponent("errors.csv"))
-    try errors.write(CSVWriter(header: ["run_id", "source", "content_hash", "kind", "severity", "detail", "offset"]).text)
-    try source.forEachProblem { runID, problem in
-      try errors.write(
-        CSVWriter.line([
-          String(runID), problem.source, problem.contentHash ?? "", problem.kind, problem.severity, problem.detail,
-          problem.offset.map(String.init) ?? "",
-        ]))
+    init(_ work: @escaping () throws -> Void) {
+      self.work = work
+      Thread { self.run() }.start()
     }
-    try errors.close()
-    try writeJSON(manifest, to: folder.appendingPathComponent("run.json"))
+
+    private func run() {
+      do { try work() } catch { failure = error }
+      done.signal()
+    }
+
+    func wait() throws {
+      done.wait()
+      done.signal()  // a second wait returns at once
+      if let failure { throw failure }
+    }
   }
 
   /// Row count and min/max of the date and number columns of one partition file, kept as

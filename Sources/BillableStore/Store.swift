@@ -24,6 +24,17 @@ package final class Store {
     try self.init(path: path, schema: Migrations.all.count)
   }
 
+  /// A second store over the same file with a connection of its own, to read on another
+  /// thread while this one is in use; `nil` for an in-memory store, which has one connection.
+  package func concurrentReader() throws -> Store? {
+    path == ":memory:" ? nil : try Store(readingFrom: path)
+  }
+
+  private init(readingFrom path: String) throws {
+    self.path = path
+    connection = try Connection(path: path)
+  }
+
   /// Opens the store migrated only up to `schema` (for tests of upgrades from older stores).
   package init(path: String, schema: Int) throws {
     self.path = path
