@@ -14,7 +14,7 @@ import Foundation
 package struct DefaultAnalyzer: Analyzer {
   package static let name = "default"
   /// Bump when behaviour changes: cached results of older versions are then stale.
-  package static let version = "1.2.1"
+  package static let version = "1.3.0"
 
   package let configuration: Configuration
   package let fingerprint: AnalyzerFingerprint

@@ -146,8 +146,11 @@ package enum DurationExtractor {
       if byte == 0x2E || byte == 0x21 || byte == 0x3F || byte == 0x3B {  // . ! ? ;
         let atEnd = index + 1 == bytes.count || bytes[index + 1] == 0x20
         let previous = index > 0 ? bytes[index - 1] : 0x20
-        // Keep "Mr." "e.g." and ".3 for review" together.
-        if atEnd && !(byte == 0x2E && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index))) {
+        // Keep "Mr." "e.g." ".3 for review" and "2 h. 30 min." together.
+        if atEnd
+          && !(byte == 0x2E
+            && (previous == 0x20 || isAbbreviation(bytes, from: start, to: index) || isUnitBeforeNumber(bytes, from: start, dot: index)))
+        {
           append(start..<(index + 1))
           start = index + 1
         }
@@ -169,12 +172,27 @@ package enum DurationExtractor {
     "mr", "mrs", "ms", "dr", "e.g", "i.e", "approx", "est", "vs", "no", "inc", "corp", "ltd", "co",
   ].map { Array($0.utf8) }
 
-  /// Whether the word ending at the `.` at `end` is a common abbreviation.
+  /// Whether the word ending at the `.` at `end` is a common abbreviation ("(approx." too).
   private static func isAbbreviation(_ bytes: [UInt8], from start: Int, to end: Int) -> Bool {
+    abbreviations.contains { $0 == lowercasedWord(bytes, from: start, to: end) }
+  }
+
+  private static let unitAbbreviations: [[UInt8]] = ["h", "hr", "hrs", "min", "mins"].map { Array($0.utf8) }
+
+  /// "2 h. 30 min.": a unit's dot followed by the next number of the same duration.
+  private static func isUnitBeforeNumber(_ bytes: [UInt8], from start: Int, dot: Int) -> Bool {
+    var next = dot + 1
+    while next < bytes.count, bytes[next] == 0x20 { next += 1 }
+    guard next < bytes.count, bytes[next] >= 0x30, bytes[next] <= 0x39 else { return false }
+    return unitAbbreviations.contains { $0 == lowercasedWord(bytes, from: start, to: dot) }
+  }
+
+  /// The word that ends at `end`, lowercased, without the brackets or quotes before it.
+  private static func lowercasedWord(_ bytes: [UInt8], from start: Int, to end: Int) -> [UInt8] {
     var wordStart = end
     while wordStart > start, bytes[wordStart - 1] != 0x20 { wordStart -= 1 }
-    let word = bytes[wordStart..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-    return abbreviations.contains { $0 == word }
+    while wordStart < end, [0x28, 0x5B, 0x22, 0x27].contains(bytes[wordStart]) { wordStart += 1 }  // ( [ " '
+    return bytes[wordStart..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
   }
 
   /// Lines joined where a paragraph was merely wrapped: a line break ends a sentence only at
@@ -279,6 +297,18 @@ package enum DurationExtractor {
         Token(kind: kind, start: start, end: end, byteStart: offsets[start], byteEnd: offsets[end], attached: start == previousEnd))
       previousEnd = end
     }
+    /// A fraction, added to a whole number just before it ("1 ½", "1½", "1 1/2").
+    func addFraction(_ fraction: Double, _ start: Int, _ end: Int) {
+      if let last = tokens.last, case .number(let whole, false, false) = last.kind,
+        characters[last.end..<start].allSatisfy({ $0 == " " || $0 == "\u{00A0}" })
+      {
+        tokens.removeLast()
+        previousEnd = last.attached ? last.start : -1
+        add(.number(whole + fraction, hasDecimal: true, leadingDot: false), last.start, end)
+      } else {
+        add(.number(fraction, hasDecimal: true, leadingDot: false), start, end)
+      }
+    }
     while index < characters.count {
       let character = characters[index]
       if character.isSpace {
@@ -306,7 +336,32 @@ package enum DurationExtractor {
           while index < characters.count, characters[index].isASCIIDigit { index += 1 }
         }
         let digits = text(start, index)
-        add(.number(Double(startsDecimal ? "0" + digits : digits) ?? 0, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
+        var value = Double(startsDecimal ? "0" + digits : digits) ?? 0
+        // "1,5 h": a decimal comma, when one or two digits and then a unit follow.
+        if !hasDecimal && !startsDecimal, index + 1 < characters.count, characters[index] == ",", characters[index + 1].isASCIIDigit {
+          var end = index + 1
+          while end < characters.count, characters[end].isASCIIDigit { end += 1 }
+          if end - index - 1 <= 2, unitFollows(characters, at: end), let fraction = Double("0." + text(index + 1, end)) {
+            value += fraction
+            hasDecimal = true
+            index = end
+          }
+        }
+        // "3/4 hour", "1 1/2 hours": a fraction of halves, thirds or quarters before a unit.
+        if !hasDecimal && !startsDecimal, index + 2 < characters.count, characters[index] == "/",
+          let denominator = Double(String(characters[index + 1])), [2, 3, 4].contains(denominator), value < denominator,
+          index + 2 == characters.count || !characters[index + 2].isASCIIDigit, unitFollows(characters, at: index + 2)
+        {
+          index += 2
+          addFraction(value / denominator, start, index)
+          continue
+        }
+        add(.number(value, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
+        continue
+      }
+      if let fraction = vulgarFractions[character] {  // "1 ½ hours", "¾ hour"
+        index += 1
+        addFraction(fraction, index - 1, index)
         continue
       }
       if character.isLetter || character == "'" || character == "\u{2019}" {
@@ -335,6 +390,21 @@ package enum DurationExtractor {
       index += 1
     }
     return tokens
+  }
+
+  private static let vulgarFractions: [Unicode.Scalar: Double] = ["\u{00BD}": 0.5, "\u{00BC}": 0.25, "\u{00BE}": 0.75]
+
+  /// Whether an hour or minute unit starts at `index`, after spaces or a hyphen ("1/2-hour").
+  private static func unitFollows(_ characters: [Unicode.Scalar], at index: Int) -> Bool {
+    var start = index
+    while start < characters.count, characters[start].isSpace || characters[start] == "-" { start += 1 }
+    var end = start
+    var word = ""
+    while end < characters.count, characters[end].isLetter, end - start < 8 {
+      word.unicodeScalars.append(characters[end].properties.lowercaseMapping.unicodeScalars.first ?? characters[end])
+      end += 1
+    }
+    return hourUnits.contains(word) || minuteUnits.contains(word) || word == "m"
   }
 
   private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: [UInt8]) -> String {
@@ -384,7 +454,13 @@ package enum DurationExtractor {
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
     if let range = matchClockRange(tokens, at: index) { return range }
-    if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) { return phrase }
+    if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) {
+      // "an hour and 15 minutes" is one duration, as "1 hour and 15 minutes" is.
+      if phrase.minutes == 60, tokens[phrase.range.upperBound - 1].word == "hour" {
+        return hoursAndMinutes(tokens, from: index, hours: 1, after: phrase.range.upperBound)
+      }
+      return phrase
+    }
     return matchQuantity(tokens, at: index)
   }
 
@@ -461,6 +537,7 @@ package enum DurationExtractor {
     var minutes = hours * 60
     var end = start
     var k = start
+    if tokens[safe: k]?.kind == .symbol("."), tokens[safe: k + 1]?.number != nil { k += 1 }  // "2 h. 30 min."
     if tokens[safe: k]?.word == "and" { k += 1 }
     if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
       minutes += 30
