@@ -18,11 +18,24 @@ package enum Automation {
       return "\(field) header"
     }
     if message.parts.first?.mimeType == "multipart/report" { return "delivery or read report (multipart/report)" }
+    // Auto-replies that carry none of the headers above (older Exchange, many vacation
+    // scripts) still say so at the start of their subject.
+    if let subject = message.subject?.lowercased(),
+      let prefix = autoReplySubjects.first(where: { subject.hasPrefix($0) })
+    {
+      return "auto-reply subject (\(prefix.dropLast()))"
+    }
     if let sender = message.from.first?.address.lowercased(), isNoReply(sender) {
       return "no-reply sender \(sender)"
     }
     return nil
   }
+
+  static let autoReplySubjects = [
+    "automatic reply:", "auto-reply:", "autoreply:", "auto reply:", "auto response:", "out of office:",
+    "out of office autoreply:", "out of office reply:", "abwesenheitsnotiz:", "réponse automatique :",
+    "réponse automatique:", "respuesta automática:", "risposta automatica:", "automatisch antwoord:",
+  ]
 
   /// `no-reply@`, `do_not_reply@`, `mailer-daemon@`… (lowercase address; `-`, `_` and `.`
   /// in the local part are ignored). Over bytes: it runs for every received message.
