@@ -48,6 +48,17 @@ struct PipelineTests {
     #expect(calendar.isEmpty)
   }
 
+  @Test("calendar: the timekeeper's decline takes the meeting off; an acceptance keeps it")
+  func calendarDecline() async throws {
+    let accepted = try Store(path: ":memory:")
+    _ = try await scan(["analysis/calendar-request-tzid.eml", "analysis/calendar-accept.eml"], store: accepted)
+    let kept = try accepted.entries().filter { $0.basis == "calendar" && $0.client == "ACME" }
+    #expect(kept.count == 1 && kept.first?.minutes == 60 && kept.first?.messageCount == 2)
+    let declined = try Store(path: ":memory:")
+    _ = try await scan(["analysis/calendar-request-tzid.eml", "analysis/calendar-decline.eml"], store: declined)
+    #expect(try declined.entries().filter { $0.basis == "calendar" }.isEmpty)
+  }
+
   @Test("estimates are grouped per matter, day and activity before rounding")
   func grouping() async throws {
     // Two short received emails on one matter, one day: 0.2 h if each were rounded alone.

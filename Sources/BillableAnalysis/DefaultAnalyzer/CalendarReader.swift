@@ -4,7 +4,7 @@ import Foundation
 /// needs from VEVENTs.
 ///
 /// Handles line unfolding, parameters (`DTSTART;TZID=America/New_York:…`), UTC, floating
-/// and zoned times, all-day dates, DURATION, METHOD, STATUS, UID and SEQUENCE. Zone names
+/// and zoned times, all-day dates, DURATION, METHOD, STATUS, UID, SEQUENCE and declines. Zone names
 /// are looked up in the system time-zone database; Outlook's Windows names ("Eastern Standard
 /// Time") are mapped to IANA ones; an unknown zone falls back to the timekeeper's.
 package enum CalendarReader {
@@ -21,6 +21,8 @@ package enum CalendarReader {
     package var allDayDate: String?
     /// Organizer and attendees, lowercased addresses.
     package var participants: [String]
+    /// Attendees whose PARTSTAT is DECLINED (a REPLY saying "I will not come").
+    package var declined: [String] = []
 
     package var minutes: Double? {
       guard let start, let end, end > start else { return nil }
@@ -81,7 +83,10 @@ package enum CalendarReader {
         case "DURATION": durationText = value
         case "ORGANIZER", "ATTENDEE":
           let address = value.lowercased().replacingOccurrences(of: "mailto:", with: "")
-          if address.contains("@") { current?.participants.append(address) }
+          if address.contains("@") {
+            current?.participants.append(address)
+            if name == "ATTENDEE", parameters["PARTSTAT"]?.uppercased() == "DECLINED" { current?.declined.append(address) }
+          }
         default: break
         }
       }

@@ -226,7 +226,11 @@ package struct DefaultAnalyzer: Analyzer {
     }
 
     // Calendar events with a client.
-    for event in calendarEvents {
+    for var event in calendarEvents {
+      // The timekeeper's own decline takes the meeting off their time, as a cancel does
+      // (settling: the highest SEQUENCE wins, a cancel wins a tie).
+      let declined = event.declined.contains(where: timekeeper.addresses.contains)
+      if declined { event.isCancelled = true }
       let clientsInEvent = event.participants.contains { address in
         configuration.clients.contains { ClientMatcher.owns($0, address) }
       }
@@ -257,11 +261,11 @@ package struct DefaultAnalyzer: Analyzer {
         DraftEntry(
           basis: .calendar, minutes: event.isCancelled ? 0 : min(minutes, 24 * 60),
           activity: Narrative.activity(for: title, fallback: .communicateClient),
-          narrative: "\(event.isCancelled ? "Cancelled: " : "")Meeting: \(title)",
+          narrative: "\(declined ? "Declined: " : event.isCancelled ? "Cancelled: " : "")Meeting: \(title)",
           evidence: "\(event.method.isEmpty ? "VEVENT" : event.method) UID \(event.uid) SEQUENCE \(event.sequence), \(Int(minutes)) min on \(day)",
           confidence: 0.85, workDate: day, calendar: reference, position: entries.count))
       evidence.append(
-        "calendar \(event.isCancelled ? "cancel" : "event") '\(event.summary)' UID \(event.uid) seq \(event.sequence): \(Int(minutes)) min on \(day)")
+        "calendar \(declined ? "decline" : event.isCancelled ? "cancel" : "event") '\(event.summary)' UID \(event.uid) seq \(event.sequence): \(Int(minutes)) min on \(day)")
     }
 
     // Otherwise an estimate from the words.
