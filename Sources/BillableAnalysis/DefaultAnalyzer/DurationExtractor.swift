@@ -174,7 +174,7 @@ package enum DurationExtractor {
 
   /// Whether the word ending at the `.` at `end` is a common abbreviation ("(approx." too).
   private static func isAbbreviation(_ bytes: [UInt8], from start: Int, to end: Int) -> Bool {
-    abbreviations.contains { $0 == lowercasedWord(bytes, from: start, to: end) }
+    wordBefore(bytes, from: start, to: end, isOneOf: abbreviations)
   }
 
   private static let unitAbbreviations: [[UInt8]] = ["h", "hr", "hrs", "min", "mins"].map { Array($0.utf8) }
@@ -184,15 +184,24 @@ package enum DurationExtractor {
     var next = dot + 1
     while next < bytes.count, bytes[next] == 0x20 { next += 1 }
     guard next < bytes.count, bytes[next] >= 0x30, bytes[next] <= 0x39 else { return false }
-    return unitAbbreviations.contains { $0 == lowercasedWord(bytes, from: start, to: dot) }
+    return wordBefore(bytes, from: start, to: dot, isOneOf: unitAbbreviations)
   }
 
-  /// The word that ends at `end`, lowercased, without the brackets or quotes before it.
-  private static func lowercasedWord(_ bytes: [UInt8], from start: Int, to end: Int) -> [UInt8] {
+  /// Whether the word that ends at `end`, without the brackets or quotes before it, is one of
+  /// `words` (lowercase), ignoring case. Runs at every full stop, so it allocates nothing.
+  private static func wordBefore(_ bytes: [UInt8], from start: Int, to end: Int, isOneOf words: [[UInt8]]) -> Bool {
     var wordStart = end
-    while wordStart > start, bytes[wordStart - 1] != 0x20 { wordStart -= 1 }
-    while wordStart < end, [0x28, 0x5B, 0x22, 0x27].contains(bytes[wordStart]) { wordStart += 1 }  // ( [ " '
-    return bytes[wordStart..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    while wordStart > start, bytes[wordStart - 1] != 0x20, end - wordStart <= 8 { wordStart -= 1 }
+    while wordStart < end, bytes[wordStart] == 0x28 || bytes[wordStart] == 0x5B || bytes[wordStart] == 0x22 || bytes[wordStart] == 0x27 {
+      wordStart += 1  // ( [ " '
+    }
+    let length = end - wordStart
+    return words.contains { word in
+      word.count == length && word.indices.allSatisfy { offset in
+        let byte = bytes[wordStart + offset]
+        return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == word[offset]
+      }
+    }
   }
 
   /// Lines joined where a paragraph was merely wrapped: a line break ends a sentence only at
@@ -359,9 +368,9 @@ package enum DurationExtractor {
         add(.number(value, hasDecimal: hasDecimal, leadingDot: startsDecimal), start, index)
         continue
       }
-      if let fraction = vulgarFractions[character] {  // "1 ½ hours", "¾ hour"
+      if (0xBC...0xBE).contains(character.value) {  // ¼ ½ ¾: "1 ½ hours", "¾ hour"
         index += 1
-        addFraction(fraction, index - 1, index)
+        addFraction(Double(character.value - 0xBB) / 4, index - 1, index)
         continue
       }
       if character.isLetter || character == "'" || character == "\u{2019}" {
@@ -391,8 +400,6 @@ package enum DurationExtractor {
     }
     return tokens
   }
-
-  private static let vulgarFractions: [Unicode.Scalar: Double] = ["\u{00BD}": 0.5, "\u{00BC}": 0.25, "\u{00BE}": 0.75]
 
   /// Whether an hour or minute unit starts at `index`, after spaces or a hyphen ("1/2-hour").
   private static func unitFollows(_ characters: [Unicode.Scalar], at index: Int) -> Bool {
