@@ -20,9 +20,7 @@ package enum Automation {
     if message.parts.first?.mimeType == "multipart/report" { return "delivery or read report (multipart/report)" }
     // Auto-replies that carry none of the headers above (older Exchange, many vacation
     // scripts) still say so at the start of their subject.
-    if let subject = message.subject?.lowercased(),
-      let prefix = autoReplySubjects.first(where: { subject.hasPrefix($0) })
-    {
+    if let subject = message.subject, let prefix = autoReplyPrefix(subject) {
       return "auto-reply subject (\(prefix.dropLast()))"
     }
     if let sender = message.from.first?.address.lowercased(), isNoReply(sender) {
@@ -36,6 +34,19 @@ package enum Automation {
     "out of office autoreply:", "out of office reply:", "abwesenheitsnotiz:", "réponse automatique :",
     "réponse automatique:", "respuesta automática:", "risposta automatica:", "automatisch antwoord:",
   ]
+  private static let autoReplyPrefixes = autoReplySubjects.map { Array($0.utf8) }
+
+  /// The auto-reply prefix the subject starts with, ASCII letters compared without case. On
+  /// bytes: it runs for every message received, and lowercasing the String cost more than
+  /// all the header tests above.
+  static func autoReplyPrefix(_ subject: String) -> String? {
+    let head = subject.utf8.prefix(32).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    guard let first = head.first, first == 0x61 || first == 0x6F || first == 0x72 else { return nil }  // a o r
+    for (index, prefix) in autoReplyPrefixes.enumerated() where head.starts(with: prefix) {
+      return autoReplySubjects[index]
+    }
+    return nil
+  }
 
   /// `no-reply@`, `do_not_reply@`, `mailer-daemon@`… (lowercase address; `-`, `_` and `.`
   /// in the local part are ignored). Over bytes: it runs for every received message.
