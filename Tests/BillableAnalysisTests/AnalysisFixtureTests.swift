@@ -183,4 +183,15 @@ struct SeveralTimekeepersTests {
     #expect(analyses[1].candidates.first?.reason == "sender's-time")
     #expect(analyses[1].entries.first?.workDate == "2025-03-04")
   }
+
+  @Test(
+    "an auto-reply subject prefix is known in any case; the same words later in a subject are not",
+    arguments: [
+      ("Automatic reply: Project Falcon", true), ("AUTO-REPLY: SPA", true), ("Out of Office: back Monday", true),
+      ("R\u{00E9}ponse automatique : SPA", true), ("Abwesenheitsnotiz: SPA", true), ("Re: Out of Office: SPA", false),
+      ("Out of office next week", false), ("Automatic replies are off", false), ("", false),
+    ])
+  func autoReplySubject(_ subject: String, _ isAutoReply: Bool) {
+    #expect((Automation.autoReplyPrefix(subject) != nil) == isAutoReply)
+  }
 }

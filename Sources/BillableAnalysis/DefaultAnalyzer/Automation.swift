@@ -39,7 +39,7 @@ package enum Automation {
   /// The auto-reply prefix the subject starts with, ASCII letters compared without case. On
   /// bytes: it runs for every message received, and lowercasing the String cost more than
   /// all the header tests above.
-  static func autoReplyPrefix(_ subject: String) -> String? {
+  package static func autoReplyPrefix(_ subject: String) -> String? {
     let head = subject.utf8.prefix(32).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     guard let first = head.first, first == 0x61 || first == 0x6F || first == 0x72 else { return nil }  // a o r
     for (index, prefix) in autoReplyPrefixes.enumerated() where head.starts(with: prefix) {
