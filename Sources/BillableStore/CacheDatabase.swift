@@ -214,8 +214,9 @@ package final class CacheDatabase: @unchecked Sendable {
     recoverIfFailed()
     flushLocked()
     recoverIfFailed()
-    // Best effort: a checkpoint that cannot run now (a reader in the way) runs at close.
-    try? connection?.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    // Passive: another scan reading the same cache is never waited for; what it holds back
+    // is copied when the connection closes.
+    try? connection?.execute("PRAGMA wal_checkpoint(PASSIVE)")
   }
 
   private func flushLocked() {
