@@ -12,7 +12,7 @@ package final class Store {
   package let path: String
   /// Prepared once: `storedFingerprints` runs for every batch a scan reads.
   private var fingerprintStatement: Statement?
-  /// A second connection for `storedFingerprint`, so that a lookup never waits behind a
+  /// A second connection for `storedFingerprints`, so that a lookup never waits behind a
   /// commit on the writing thread (in WAL mode it reads the last committed state). An
   /// in-memory store has only the one connection.
   private var lookupConnection: Connection?
