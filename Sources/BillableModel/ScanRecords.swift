@@ -187,11 +187,19 @@ package struct MessageRow: Sendable, Hashable {
   package var client: String
   package var matter: String
   package var entries: Int
+  /// Sources beyond those listed in `sources` (see `MessageRow.listedSources`).
+  package var moreSources: Int
+
+  /// messages.csv lists at most this many sources of a message, and then how many more: one
+  /// message exported 300,000 times made a 13 MB field, past what CSV readers take in a line
+  /// (DuckDB's default is 2 MB). The store's message_sources table has them all.
+  package static let listedSources = 1_000
 
   package init(
     contentHash: String, messageID: String, sources: [String], sentAt: String, direction: String, status: String,
-    reason: String, client: String, matter: String, entries: Int
+    reason: String, client: String, matter: String, entries: Int, moreSources: Int = 0
   ) {
+    self.moreSources = moreSources
     self.contentHash = contentHash
     self.messageID = messageID
     self.sources = sources

@@ -106,6 +106,10 @@ package final class Scanner {
   /// Batches handed to the writer and not yet committed. A commit can wait tens of
   /// milliseconds on fdatasync at a WAL checkpoint; this many let the analyses run on.
   static let commitsInFlight = 8
+  /// Sources of copies held while their message is in flight. Reading pauses (and copies
+  /// seen after their message was handed on go to the writer) at this many, so a mailbox of
+  /// one message exported 300,000 times reads in as little memory as any other.
+  package static let copiesInFlight = 5_000
 
   package init(
     configuration: Configuration, analyzer: any Analyzer, cache: (any AnalysisCache)?, store: any ScanStore,
@@ -126,6 +130,7 @@ package final class Scanner {
     /// Later copies of a message, found while it was still in flight; `laterBatch` when the
     /// copy was read in a later batch (it then counts as already stored).
     var extraSources: [Int: [(source: SourceRef, laterBatch: Bool)]] = [:]
+    var extraSourceCount = 0
     var outcomes: [Outcome?] = []
     /// Messages the store already holds, with the sources seen now.
     var known: [(String, SourceRef)] = []
@@ -169,6 +174,8 @@ package final class Scanner {
     var inFlight: [ContentHash: (batch: Batch, index: Int)] = [:]
     /// Copies of messages whose batch went to the writer before they were read.
     var lateSources: [(String, SourceRef)] = []
+    /// Copies held in batches not yet handed to the writer.
+    var heldCopies = 0
     var queue: [Work] = []
     var running = 0
     var inputDone = false
@@ -238,6 +245,13 @@ package final class Scanner {
               }
             } else {
               holder.batch.extraSources[holder.index, default: []].append((raw.source, holder.batch !== open))
+              holder.batch.extraSourceCount += 1
+              heldCopies += 1
+            }
+            // Enough copies held: let the batches holding them (the open one too) move on.
+            if heldCopies >= Self.copiesInFlight || lateSources.count >= Self.copiesInFlight {
+              if heldCopies >= Self.copiesInFlight, !open.messages.isEmpty { try seal() }
+              return
             }
             continue
           }
@@ -276,6 +290,7 @@ package final class Scanner {
           try takeCommitted()
         }
         sealed.removeFirst()
+        heldCopies -= batch.extraSourceCount
         var writes = Self.writes(of: batch, fingerprint: fingerprint, summary: &summary)
         writes.known += lateSources
         lateSources.removeAll()
@@ -293,6 +308,18 @@ package final class Scanner {
         }
         committing.append(batch)
       }
+    }
+
+    /// Copies of messages already with the writer, as one more job for it.
+    func submitLateSources() async throws {
+      while committing.count >= Self.commitsInFlight {
+        await writer.waitForFinished()
+        try takeCommitted()
+      }
+      let sources = lateSources
+      lateSources.removeAll()
+      writer.submit { (try store.addSources(sources, runID: runID), 0) }
+      committing.append(nil)
     }
 
     let analyzer = self.analyzer
@@ -318,7 +345,8 @@ package final class Scanner {
           queue.removeFirst(started)
           try takeCommitted()
           try await submitFinished()
-          if !inputDone && sealed.count < Self.batchesInFlight {
+          if lateSources.count >= Self.copiesInFlight { try await submitLateSources() }
+          if !inputDone && sealed.count < Self.batchesInFlight && heldCopies < Self.copiesInFlight {
             try readBatch()
             continue
           }
@@ -330,12 +358,7 @@ package final class Scanner {
             continue
           }
           // Nothing to read or analyse: the last copies, then wait for the writer to finish.
-          if !lateSources.isEmpty {
-            let sources = lateSources
-            lateSources.removeAll()
-            writer.submit { (try store.addSources(sources, runID: runID), 0) }
-            committing.append(nil)
-          }
+          if !lateSources.isEmpty { try await submitLateSources() }
           if committing.isEmpty { break }
           await writer.waitForFinished()
         }

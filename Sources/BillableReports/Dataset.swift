@@ -169,7 +169,9 @@ package enum Dataset {
     try source.forEachMessage { record in
       try messages.write(
         CSVWriter.line([
-          record.contentHash, record.messageID, record.sources.sorted().joined(separator: "; "), record.sentAt,
+          record.contentHash, record.messageID,
+          record.sources.sorted().joined(separator: "; ") + (record.moreSources > 0 ? "; and \(record.moreSources) more" : ""),
+          record.sentAt,
           record.direction, record.status, record.reason, record.client, record.matter, String(record.entries),
         ]))
     }

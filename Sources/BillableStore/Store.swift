@@ -455,18 +455,28 @@ package final class Store {
         COALESCE(m.reason, ''), COALESCE(m.client, ''), COALESCE(m.matter, ''),
         (SELECT COUNT(*) FROM entry_sources es WHERE es.content_hash = m.content_hash),
         (SELECT group_concat(location, char(30)) FROM (SELECT \(Self.locationSQL) AS location
-           FROM message_sources s WHERE s.message_key = m.message_key ORDER BY s.path, s.position))
+           FROM message_sources s WHERE s.message_key = m.message_key ORDER BY s.path, s.position LIMIT ?1)),
+        m.message_key
       FROM messages m ORDER BY COALESCE(m.sent_at, ''), m.content_hash
       """)
-    statement.bind([])
+    // One more than are listed tells whether there are more.
+    statement.bind([MessageRow.listedSources + 1])
+    let countSources = try connection.prepare("SELECT COUNT(*) FROM message_sources WHERE message_key = ?1")
     while try statement.step() {
-      let sources = (statement.string(9) ?? "").split(separator: "\u{1E}").map(String.init)
+      var sources = (statement.string(9) ?? "").split(separator: "\u{1E}").map(String.init)
+      var more = 0
+      if sources.count > MessageRow.listedSources {
+        sources.removeLast(sources.count - MessageRow.listedSources)
+        countSources.bind([statement.int(10)])
+        more = (try countSources.step() ? countSources.int(0) : 0) - sources.count
+        countSources.reset()
+      }
       try body(
         MessageRow(
           contentHash: statement.string(0) ?? "", messageID: statement.string(1) ?? "", sources: sources,
           sentAt: statement.string(2) ?? "", direction: statement.string(3) ?? "", status: statement.string(4) ?? "",
           reason: statement.string(5) ?? "", client: statement.string(6) ?? "", matter: statement.string(7) ?? "",
-          entries: statement.int(8)))
+          entries: statement.int(8), moreSources: more))
     }
   }
 

@@ -59,6 +59,51 @@ struct PipelineTests {
     #expect(try declined.entries().filter { $0.basis == "calendar" }.isEmpty)
   }
 
+  @Test("a message exported many times: every copy is a source, counted once, whether held or already written")
+  func manyCopies() async throws {
+    // More copies than the scan holds at once (Scanner.copiesInFlight), with other mail
+    // between them, so copies arrive both while their message is in flight and after.
+    let copies = Scanner.copiesInFlight * 2 + 500
+    func message(_ id: String, _ minute: Int) -> String {
+      """
+      From jo@acme.example Wed Mar  5 10:\(minute < 10 ? "0" : "")\(minute):00 2025
+      From: Jo Smith <jo@acme.example>
+      To: Jane Doe <jane@doe-law.example>
+      Date: Wed, 05 Mar 2025 10:\(minute < 10 ? "0" : "")\(minute):00 -0500
+      Subject: Lease renewal \(id)
+      Message-ID: <\(id)@acme.example>
+
+      Jane, a short note on the lease renewal.
+
+
+      """
+    }
+    var mbox = ""
+    for index in 0..<copies {
+      mbox += message("same", 1)
+      if index % 4_000 == 0 { mbox += message("other-\(index)", 2 + index / 4_000) }
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("copies-\(UUID().uuidString).mbox")
+    try mbox.write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let store = try Store(path: ":memory:")
+    let summary = try await run([url.path], into: store, batchSize: 2)
+    let others = (copies + 3_999) / 4_000
+    #expect(summary.messagesRead == copies + others)
+    #expect(summary.unique == 1 + others)
+    #expect(summary.duplicates == copies - 1)
+    var sources: [String: Int] = [:]
+    var listed: [String: (Int, Int)] = [:]
+    try store.forEachMessage { row in
+      sources[row.messageID] = row.sources.count + row.moreSources
+      listed[row.messageID] = (row.sources.count, row.moreSources)
+    }
+    #expect(sources["same@acme.example"] == copies)
+    #expect(sources.values.reduce(0, +) == copies + others)
+    // messages.csv lists the first sources and counts the rest.
+    #expect(listed["same@acme.example"].map { $0.0 } == MessageRow.listedSources)
+  }
+
   @Test("estimates are grouped per matter, day and activity before rounding")
   func grouping() async throws {
     // Two short received emails on one matter, one day: 0.2 h if each were rounded alone.

@@ -95,4 +95,16 @@ struct DatasetTests {
     // No staging folder is left behind.
     #expect(try FileManager.default.contentsOfDirectory(atPath: base) == ["out"])
   }
+
+  @Test("a message with more sources than are listed says how many more")
+  func moreSources() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let row = MessageRow(
+      contentHash: "h", messageID: "m@x", sources: ["b.mbox: message 2 at byte 9", "a.mbox: message 1 at byte 0"], sentAt: "",
+      direction: "received", status: "not_billable", reason: "automated", client: "", matter: "", entries: 0, moreSources: 298)
+    try Dataset.write(Rows(entries: [], messages: [row], concurrent: false), manifest: [:], to: base)
+    let text = try String(contentsOfFile: base + "/messages.csv", encoding: .utf8)
+    #expect(text.split(separator: "\n").last == "h,m@x,a.mbox: message 1 at byte 0; b.mbox: message 2 at byte 9; and 298 more,,received,not_billable,automated,,,0")
+  }
 }
