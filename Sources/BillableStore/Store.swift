@@ -215,6 +215,123 @@ package final class Store {
     return (exists, upsertMessage, upsertSource, deleteAnalyses, deleteDrafts, insertAnalysis, insertDraft, insertProblem)
   }
 
+  // MARK: Merging
+
+  private static func sameFile(_ a: String, _ b: String) -> Bool {
+    var first = stat()
+    var second = stat()
+    return stat(a, &first) == 0 && stat(b, &second) == 0 && first.st_dev == second.st_dev && first.st_ino == second.st_ino
+  }
+
+  /// What a merge brought in.
+  package struct MergeCounts: Sendable, Equatable {
+    package var runs = 0
+    package var messages = 0
+    package var sources = 0
+    package var problems = 0
+    package var reviewedEntries = 0
+    package init() {}
+  }
+
+  /// Adds another store's runs, messages (with their sources, analyses and drafts), errors and
+  /// reviewed entries to this one, in one transaction: the stores of a scan split with
+  /// `--shard K/N` become the store one scan would have written. A message this store holds
+  /// already keeps its analyses and gains the other's sources. Draft entries are not copied:
+  /// the caller settles again from the merged messages, which is what makes the union equal
+  /// one scan (grouping and calendar updates look across messages from every shard).
+  /// - Throws: `StoreError` when `other` is this store, not a billable store, or newer.
+  @discardableResult
+  package func merge(from other: String) throws -> MergeCounts {
+    if other == path || Self.sameFile(other, path) {
+      throw StoreError(path: other, message: "cannot merge a store into itself", sql: nil)
+    }
+    guard FileManager.default.fileExists(atPath: other) else { throw StoreError(path: other, message: "no such store", sql: nil) }
+    // Looked at before it is opened as a store, which would create the tables in an empty
+    // file; then opened on its own, which brings an older store to this schema.
+    guard try Connection(path: other).scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('runs', 'messages')") == 2 else {
+      throw StoreError(path: other, message: "not a billable store", sql: nil)
+    }
+    _ = try Store(path: other)
+    let attach = try connection.prepare("ATTACH DATABASE ?1 AS other")
+    try attach.run([other])
+    defer { try? connection.execute("DETACH DATABASE other") }
+    return try connection.transaction {
+      var counts = MergeCounts()
+      let offset = try connection.scalarInt("SELECT COALESCE(MAX(run_id), 0) FROM main.runs")
+      func run(_ sql: String) throws -> Int {
+        try connection.execute(sql)
+        return Int(sqlite3_changes(connection.handle))
+      }
+      counts.runs = try run(
+        """
+        INSERT INTO main.runs (run_id, started_at, finished_at, status, inputs, analyzer, fingerprint, messages_read,
+          messages_new, duplicates, cache_hits, cache_misses, errors)
+        SELECT run_id + \(offset), started_at, finished_at, status, inputs, analyzer, fingerprint, messages_read, messages_new,
+          duplicates, cache_hits, cache_misses, errors FROM other.runs ORDER BY run_id
+        """)
+      try connection.execute(
+        """
+        CREATE TEMP TABLE merging AS
+          SELECT content_hash FROM other.messages WHERE content_hash NOT IN (SELECT content_hash FROM main.messages);
+        """)
+      defer { try? connection.execute("DROP TABLE IF EXISTS temp.merging") }
+      counts.messages = try run(
+        """
+        INSERT INTO main.messages (content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason,
+          client, matter, direction, first_run_id, last_run_id)
+        SELECT content_hash, message_id, thread_id, sent_at, subject, from_address, status, reason, client, matter,
+          direction, first_run_id + \(offset), last_run_id + \(offset)
+        FROM other.messages WHERE content_hash IN (SELECT content_hash FROM temp.merging) ORDER BY message_key
+        """)
+      counts.sources = try run(
+        """
+        INSERT OR IGNORE INTO main.message_sources (content_hash, path, format, position, byte_offset, message_key)
+        SELECT s.content_hash, s.path, s.format, s.position, s.byte_offset, m.message_key
+        FROM other.message_sources s JOIN main.messages m ON m.content_hash = s.content_hash ORDER BY s.message_key
+        """)
+      try connection.execute(
+        """
+        INSERT INTO main.analyses (content_hash, timekeeper, fingerprint, analyzer, direction, billable, reason, client,
+          matter, attribution, message_key)
+        SELECT a.content_hash, a.timekeeper, a.fingerprint, a.analyzer, a.direction, a.billable, a.reason, a.client,
+          a.matter, a.attribution, m.message_key
+        FROM other.analyses a JOIN main.messages m ON m.content_hash = a.content_hash
+        WHERE a.content_hash IN (SELECT content_hash FROM temp.merging);
+        INSERT INTO main.drafts (content_hash, timekeeper, position, basis, minutes, activity_code, narrative, evidence,
+          confidence, work_date, direction, client, matter, analyzer, calendar_uid, calendar_sequence, calendar_method,
+          calendar_cancelled, message_key)
+        SELECT d.content_hash, d.timekeeper, d.position, d.basis, d.minutes, d.activity_code, d.narrative, d.evidence,
+          d.confidence, d.work_date, d.direction, d.client, d.matter, d.analyzer, d.calendar_uid, d.calendar_sequence,
+          d.calendar_method, d.calendar_cancelled, m.message_key
+        FROM other.drafts d JOIN main.messages m ON m.content_hash = d.content_hash
+        WHERE d.content_hash IN (SELECT content_hash FROM temp.merging);
+        """)
+      // Each shard reads every input, so a file that cannot be read is an error in each of
+      // them: a problem this store has already is not added again.
+      counts.problems = try run(
+        """
+        INSERT INTO main.errors (run_id, source, content_hash, kind, severity, detail, byte_offset)
+        SELECT o.run_id + \(offset), o.source, o.content_hash, o.kind, o.severity, o.detail, o.byte_offset FROM other.errors o
+        WHERE NOT EXISTS (
+          SELECT 1 FROM main.errors e WHERE e.source = o.source AND e.content_hash IS o.content_hash AND e.kind = o.kind
+            AND e.severity = o.severity AND e.detail = o.detail AND e.byte_offset IS o.byte_offset)
+        ORDER BY o.error_id
+        """)
+      // A person's review (approved, edited, rejected) is kept; drafts are settled again.
+      counts.reviewedEntries = try run(
+        """
+        INSERT OR IGNORE INTO main.entries SELECT * FROM other.entries WHERE status <> 'draft'
+        """)
+      try connection.execute(
+        """
+        INSERT OR IGNORE INTO main.entry_sources
+          SELECT es.* FROM other.entry_sources es JOIN other.entries e ON e.entry_id = es.entry_id WHERE e.status <> 'draft';
+        DELETE FROM main.meta WHERE key = 'settled';
+        """)
+      return counts
+    }
+  }
+
   /// The fingerprint the message's analyses were made under (`nil` if not stored).
   package func storedFingerprint(contentHash: String) throws -> String? {
     try storedFingerprints(contentHashes: [contentHash])[0]

@@ -68,7 +68,7 @@ struct CLITests {
   @Test(
     "help text, word for word",
     arguments: [
-      ["--help"], ["parse", "--help"], ["scan", "--help"], ["analyze", "--help"], ["summary", "--help"],
+      ["--help"], ["parse", "--help"], ["scan", "--help"], ["merge", "--help"], ["analyze", "--help"], ["summary", "--help"],
       ["export", "--help"], ["config", "--help"], ["cache", "--help"], ["mcp", "--help"],
     ])
   func help(_ arguments: [String]) throws {

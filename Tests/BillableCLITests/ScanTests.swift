@@ -99,6 +99,41 @@ struct ScanTests {
     #expect(try a.read("reports/entries/_schema.json") == b.read("reports/entries/_schema.json"))
   }
 
+  @Test("the stores of a sharded scan merge into what one scan writes", arguments: [2, 3])
+  func shardsMerge(shards: Int) throws {
+    let single = try Scratch()
+    let missing = single.path("missing.mbox")
+    #expect(try scan(single, inputs: Self.sample + [missing]).status == 3)
+    let scratch = try Scratch()
+    var stores: [String] = []
+    for shard in 1...shards {
+      let store = scratch.path("shard\(shard).sqlite")
+      stores.append(store)
+      let result = try runBillable(
+        ["scan", "--config", Self.config, "--db", store, "--out", scratch.path("out\(shard)"), "--quiet", "--shard", "\(shard)/\(shards)"]
+          + Self.sample + [missing])
+      #expect(result.status == 3)
+    }
+    let merged = try runBillable(
+      ["merge", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--out", scratch.path("reports"), "--quiet"] + stores)
+    #expect(merged.status == 0, "\(merged.stderr)")
+    for file in ["entries/month=2025-03/part-00000.csv", "entries/_schema.json", "entry_sources.csv", "messages.csv",
+      "summary_by_matter.csv", "summary_by_day.csv", "summary_by_week.csv"]
+    {
+      #expect(try scratch.read("reports/" + file) == single.read("reports/" + file), "\(file)")
+    }
+    // Every shard failed to read the missing file; the merged store records it once.
+    #expect(try scratch.read("reports/errors.csv").components(separatedBy: "missing.mbox").count == 2)
+    // Merging a shard again adds nothing and changes no entry.
+    #expect(try runBillable(["merge", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--out", scratch.path("again"), "--quiet", stores[0]]).status == 0)
+    #expect(try scratch.read("again/entries/month=2025-03/part-00000.csv") == single.read("reports/entries/month=2025-03/part-00000.csv"))
+    // A store cannot be merged into itself, and what is not a store is refused by name.
+    let into = try runBillable(["merge", "--config", Self.config, "--db", stores[0], "--out", scratch.path("x"), stores[0]])
+    #expect(into.status == 1 && into.stderr.contains("into itself"))
+    let foreign = try runBillable(["merge", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--out", scratch.path("x"), Self.config])
+    #expect(foreign.status == 1 && foreign.stderr.contains(Self.config))
+  }
+
   @Test("a scan killed after a batch resumes with no duplicate and no lost entry")
   func resumeAfterKill() throws {
     let reference = try Scratch()

@@ -79,6 +79,32 @@ struct StoreTests {
     #expect(ids == ["before\u{0}after@x"])
   }
 
+  @Test("merging a store adds its runs, new messages and every new source; a message held already keeps its analyses")
+  func merge() throws {
+    let (mine, mineURL) = try Self.open(.disk)
+    let (other, otherURL) = try Self.open(.disk)
+    defer { [mineURL, otherURL].forEach { $0.map { try? FileManager.default.removeItem(at: $0) } } }
+    let first = try mine.beginRun(startedAt: "t1", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
+    try mine.save([Self.record("aa", entries: [Self.entry], source: "a.mbox")], runID: first, fingerprint: "F1")
+    let problem = Problem(source: "gone.mbox", contentHash: nil, kind: "read-error", severity: "critical", detail: "missing", offset: nil)
+    try mine.record([problem], runID: first)
+    let second = try other.beginRun(startedAt: "t2", inputs: ["b"], analyzer: "default@test", fingerprint: "F2")
+    try other.save([Self.record("aa", entries: [], source: "b.mbox"), Self.record("bb", entries: [Self.entry], source: "b.mbox")], runID: second, fingerprint: "F2")
+    try other.record([problem], runID: second)
+
+    let counts = try mine.merge(from: otherURL!.path)
+    #expect(counts.runs == 1 && counts.messages == 1 && counts.sources == 2 && counts.problems == 0)
+    var sources: [String: [String]] = [:]
+    try mine.forEachMessage { sources[$0.contentHash] = $0.sources.sorted() }
+    #expect(sources == ["aa": ["a.mbox: message 1 at byte 0", "b.mbox: message 1 at byte 0"], "bb": ["b.mbox: message 1 at byte 0"]])
+    #expect(try mine.storedFingerprint(contentHash: "aa") == "F1", "the message held already keeps its analyses")
+    #expect(try mine.storedFingerprint(contentHash: "bb") == "F2")
+    // Merging again brings nothing new.
+    let again = try mine.merge(from: otherURL!.path)
+    #expect(again.runs == 1 && again.messages == 0 && again.sources == 0 && again.problems == 0)
+    #expect(throws: StoreError.self) { try mine.merge(from: mineURL!.path) }
+  }
+
   @Test("drafts stream in order; replacing entries keeps reviewed ones", arguments: Location.allCases)
   func entries(_ location: Location) throws {
     let (store, url) = try Self.open(location)
