@@ -67,6 +67,13 @@ struct DurationPhraseTests {
     ("Spent the afternoon (approx. 3 hours) on the licence.", .taken(180)),
     ("We met on 3/4 and agreed the terms of the licence.", .nothing),
     ("The fee is 1,500 per matter and 2,5 percent on top.", .nothing),
+    // Encoded data, addresses and versions hold no durations
+    ("nlzNO8mVGVkbzXm8W55Zaellt0KqRv0ysF6H9+olv3MeCXGGNcLkE/umQQSd3uEaafJgrL1T I reviewed it.", .nothing),
+    ("M?/G_ORA[TE;LL<>;+YQSG3LAY!F-A@0H1APHYT$.(HA48+#CXS'A*80DK$H I spent it", .nothing),
+    ("MIAGCSqGSIb3DQEHA6CAMIACAQAxgDCBzAIBADB2MGIxETAPBgNVBAcTCEludGVybmV0MRcw and I spent 2h on the SPA.", .taken(120)),
+    ("This is an abuse report for a message from IP 192.0.2.1 on Thu, 8 Mar 2005.", .nothing),
+    ("I upgraded the client to version 2.1.3 for the filing.", .nothing),
+    ("I spent 2.5 hours on version 3.1.4 of the draft.", .taken(150)),
     // h / hr / m shorthand
     ("I spent 2h reviewing the SPA.", .taken(120)),
     ("I spent 2h30m reviewing the SPA.", .taken(150)),

@@ -318,10 +318,29 @@ package enum DurationExtractor {
         add(.number(fraction, hasDecimal: true, leadingDot: false), start, end)
       }
     }
+    // Where each run of characters without a space ends, for the run at `index`.
+    var runEnd = 0
     while index < characters.count {
       let character = characters[index]
       if character.isSpace {
         index += 1
+        continue
+      }
+      // A run this long with no space is base64, uuencode, a key or a URL, never prose: "6H9"
+      // inside it is no duration, nor is an "I" a first person. It becomes one opaque token.
+      if index >= runEnd {
+        runEnd = index
+        while runEnd < characters.count, !characters[runEnd].isSpace { runEnd += 1 }
+        if runEnd - index > longestWordRun {
+          add(.symbol("\u{FFFC}"), index, runEnd)
+          index = runEnd
+          continue
+        }
+      }
+      // "192.0.2.1", "1.2.3": an address or a version, not a number of hours.
+      if character.isASCIIDigit, let end = dottedRunEnd(characters, from: index) {
+        add(.word(String(String.UnicodeScalarView(characters[index..<end]))), index, end)
+        index = end
         continue
       }
       let startsDecimal = character == "." && index + 1 < characters.count && characters[index + 1].isASCIIDigit
@@ -399,6 +418,25 @@ package enum DurationExtractor {
       index += 1
     }
     return tokens
+  }
+
+  /// Longer runs without a space are opaque to the tokenizer (see `tokenize`). Real
+  /// duration phrases ("2h30m", "(approx.3hrs)") are far shorter.
+  static let longestWordRun = 30
+
+  /// The end of "d.d.d" (three or more dot-separated groups of digits) starting at `start`.
+  private static func dottedRunEnd(_ characters: [Unicode.Scalar], from start: Int) -> Int? {
+    var index = start
+    var groups = 0
+    while true {
+      let groupStart = index
+      while index < characters.count, characters[index].isASCIIDigit { index += 1 }
+      guard index > groupStart else { return nil }
+      groups += 1
+      guard index + 1 < characters.count, characters[index] == ".", characters[index + 1].isASCIIDigit else { break }
+      index += 1
+    }
+    return groups >= 3 ? index : nil
   }
 
   /// Whether an hour or minute unit starts at `index`, after spaces or a hyphen ("1/2-hour").
