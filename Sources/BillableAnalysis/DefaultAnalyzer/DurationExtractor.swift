@@ -326,12 +326,17 @@ package enum DurationExtractor {
         index += 1
         continue
       }
-      // A run this long with no space is base64, uuencode, a key or a URL, never prose: "6H9"
-      // inside it is no duration, nor is an "I" a first person. It becomes one opaque token.
+      // A long run of mostly ASCII with no space is base64, uuencode, a key or a URL, never
+      // prose: "6H9" inside it is no duration, nor is an "I" a first person. It becomes one
+      // opaque token. (Chinese or Japanese prose has no spaces either, but little ASCII.)
       if index >= runEnd {
         runEnd = index
-        while runEnd < characters.count, !characters[runEnd].isSpace { runEnd += 1 }
-        if runEnd - index > longestWordRun {
+        var ascii = 0
+        while runEnd < characters.count, !characters[runEnd].isSpace {
+          if characters[runEnd].value < 0x80 { ascii += 1 }
+          runEnd += 1
+        }
+        if isOpaqueRun(length: runEnd - index, ascii: ascii) {
           add(.symbol("\u{FFFC}"), index, runEnd)
           index = runEnd
           continue
@@ -420,9 +425,14 @@ package enum DurationExtractor {
     return tokens
   }
 
-  /// Longer runs without a space are opaque to the tokenizer (see `tokenize`). Real
-  /// duration phrases ("2h30m", "(approx.3hrs)") are far shorter.
+  /// Longer runs without a space, at least half ASCII, are opaque to the tokenizer and to
+  /// word counts (see `tokenize`). Real duration phrases ("2h30m", "(approx.3hrs)") are
+  /// far shorter.
   static let longestWordRun = 30
+
+  package static func isOpaqueRun(length: Int, ascii: Int) -> Bool {
+    length > longestWordRun && ascii * 2 >= length
+  }
 
   /// The end of "d.d.d" (three or more dot-separated groups of digits) starting at `start`.
   private static func dottedRunEnd(_ characters: [Unicode.Scalar], from start: Int) -> Int? {
