@@ -194,4 +194,16 @@ struct SeveralTimekeepersTests {
   func autoReplySubject(_ subject: String, _ isAutoReply: Bool) {
     #expect((Automation.autoReplyPrefix(subject) != nil) == isAutoReply)
   }
+
+  @Test(
+    "words for reading and writing estimates: encoded runs count none, prose without spaces still counts",
+    arguments: [
+      ("Please review the draft", 4),
+      ("see nlzNO8mVGVkbzXm8W55Zaellt0KqRv0ysF6H9+olv3MeCXGGNcLkE/umQQSd3uEaafJgrL1T attached", 2),
+      ("M?/G_ORA[TE;LL<>;+YQSG3LAY!F-A@0H1APHYT$.(HA48+#CXS'A*80DK$H", 0),
+      ("\u{682A}\u{5F0F}\u{8B72}\u{6E21}\u{5951}\u{7D04}\u{66F8}\u{306E}\u{4FEE}\u{6B63}\u{6848}\u{3092}\u{6DFB}\u{4ED8}\u{3044}\u{305F}\u{3057}\u{307E}\u{3059}\u{306E}\u{3067}\u{3001}\u{3054}\u{78BA}\u{8A8D}\u{304F}\u{3060}\u{3055}\u{3044}\u{3002}\u{682A}\u{5F0F} 2025", 2),
+    ])
+  func words(_ text: String, _ count: Int) {
+    #expect(DefaultAnalyzer.wordCount(text) == count)
+  }
 }
