@@ -1,7 +1,7 @@
 import Glibc
 
 /// The few file-system calls the readers need, over Glibc (no Foundation on this path).
-enum FileSystem {
+package enum FileSystem {
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
@@ -23,6 +23,14 @@ enum FileSystem {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+  }
+
+  /// The canonical absolute path (symbolic links and `..` resolved on disk), or `nil` if
+  /// the path does not exist.
+  package static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   static func exists(_ path: String) -> Bool {

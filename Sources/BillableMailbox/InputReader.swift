@@ -34,9 +34,25 @@ package final class InputReader {
   private var mboxGzip: GzipSource?
   private var mboxPath = ""
 
-  /// - Parameter paths: files, directories and `-`, in the order given.
-  package init(paths: [String]) {
+  /// Folders (canonical paths) nothing may be read outside of, links followed: the MCP
+  /// server's `--allow`. `nil` reads wherever the inputs and their links lead.
+  private let roots: [String]?
+
+  /// - Parameters:
+  ///   - paths: files, directories and `-`, in the order given.
+  ///   - roots: when given, a file or folder whose real path is outside every root (a link
+  ///     in an allowed folder that leads out) is not read; it is reported as a failure.
+  package init(paths: [String], confinedTo roots: [String]? = nil) {
     self.pending = paths.reversed().map { .path($0, named: true) }
+    self.roots = roots
+  }
+
+  /// A failure for a path that leads outside the roots, or `nil` when it may be read (or
+  /// does not exist, which opening it reports).
+  private func outsideRoots(_ path: String) -> MailboxError? {
+    guard let roots, path != "-", let real = FileSystem.realPath(path) else { return nil }
+    if roots.contains(where: { real == $0 || real.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { return nil }
+    return MailboxError(path: path, message: "leads outside the folders this run may read (\(real)); not read")
   }
 
   /// The next message or failure, or `nil` when every input is done.
@@ -65,6 +81,7 @@ package final class InputReader {
       guard let item = pending.popLast() else { return nil }
       switch item {
       case .maildir(let entry):
+        if let outside = outsideRoots(entry.path) { return .failure(outside) }
         do {
           let (bytes, truncated) = try FileSystem.readMessage(entry.path)
           let source = SourceRef(
@@ -85,6 +102,7 @@ package final class InputReader {
   /// Starts reading `path`: queues a directory's contents, starts an mbox, or returns a single
   /// message or a failure.
   private func open(_ path: String, named: Bool) -> Event? {
+    if let outside = outsideRoots(path) { return .failure(outside) }
     do {
       if path == "-" {
         return try openStream(FileSource(standardInput: ()), path: "-", isStandardInput: true)

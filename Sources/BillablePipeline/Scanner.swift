@@ -41,6 +41,8 @@ package struct ScanOptions: Sendable {
   package var shard: (index: Int, count: Int)? = nil
   /// Re-analyse messages already stored (after an analyzer change that kept its fingerprint).
   package var reanalyse = false
+  /// Folders nothing may be read outside of, links followed (see `InputReader`).
+  package var confinedTo: [String]? = nil
   /// Test hook: stop the process after this many committed batches, as a kill would.
   package var crashAfterBatches: Int? = nil
 
@@ -163,7 +165,7 @@ package final class Scanner {
 
   package func run(runID: Int) async throws -> ScanSummary {
     var summary = ScanSummary()
-    let reader = InputReader(paths: options.inputs)
+    let reader = InputReader(paths: options.inputs, confinedTo: options.confinedTo)
     let fingerprint = analyzer.fingerprint.description
     let jobs = max(1, options.jobs)
     let writer = Writer()

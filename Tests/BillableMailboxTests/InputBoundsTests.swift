@@ -79,4 +79,29 @@ struct InputBoundsTests {
     // Naming the same folder twice reads it once, too: its messages would only be duplicates.
     #expect(readAll([folder.path + "/sub", folder.path + "/again"]).count == 1)
   }
+
+  @Test("confined to a folder, links that lead out of it are reported and not read")
+  func confined() throws {
+    let inside = try Folder()
+    let outside = try Folder()
+    let message = Data("Subject: x\n\nhello\n".utf8)
+    try message.write(to: URL(fileURLWithPath: outside.path + "/secret.eml"))
+    try message.write(to: URL(fileURLWithPath: inside.path + "/mine.eml"))
+    try FileManager.default.createSymbolicLink(atPath: inside.path + "/folder-link", withDestinationPath: outside.path)
+    try FileManager.default.createSymbolicLink(atPath: inside.path + "/file-link.eml", withDestinationPath: outside.path + "/secret.eml")
+    let root = try #require(FileSystem.realPath(inside.path))
+    let reader = InputReader(paths: [inside.path], confinedTo: [root])
+    var read: [String] = []
+    var refused: [String] = []
+    while let event = reader.next() {
+      switch event {
+      case .message(let raw): read.append(raw.source.path)
+      case .failure(let error): refused.append(error.path)
+      }
+    }
+    #expect(read == [inside.path + "/mine.eml"])
+    #expect(refused.sorted() == [inside.path + "/file-link.eml", inside.path + "/folder-link"])
+    // Without confinement, the same links are followed.
+    #expect(readAll([inside.path]).count == 3)
+  }
 }

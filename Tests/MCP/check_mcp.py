@@ -139,6 +139,17 @@ async def main(billable, root):
                     result = await session.call_tool(name, arguments)
                     text = result.content[0].text if result.content else ""
                     check(f"{name} {arguments} is a tool error", is_error(result) and words in text, text)
+                # A link inside an allowed folder that leads out is not followed by the scan.
+                linked = os.path.join(work, "linked")
+                os.makedirs(linked)
+                shutil.copy(os.path.join(sample, "eml", os.listdir(os.path.join(sample, "eml"))[0]), linked)
+                os.symlink(os.path.join(root, "fixtures", "mime"), os.path.join(linked, "escape"))
+                escaped = await session.call_tool("scan_billable_time", {"paths": [linked]})
+                errors = open(os.path.join(out, "errors.csv")).read()
+                messages = open(os.path.join(out, "messages.csv")).read()
+                check("a link leading out of --allow is reported, not read",
+                      not is_error(escaped) and "escape" in errors and "outside" in errors
+                      and os.path.join(linked, "escape") not in messages, errors)
                 again = await session.call_tool("get_time_tracking_summary", {"group_by": "client"})
                 check("the server still serves after errors", not is_error(again), again.content)
     print(f"mcp: {results['passed']} passed, {results['failed']} failed")

@@ -48,9 +48,11 @@ struct MCPServer: AsyncParsableCommand {
 struct PathGuard: Sendable {
   let allowed: [String]
 
+  /// On disk (realpath) when the path exists, so that `link/..` means what the kernel
+  /// makes of it; otherwise by its text.
   static func resolve(_ path: String) -> String {
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
+    return FileSystem.realPath(absolute) ?? URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
   }
 
   /// The resolved path, or a tool error naming the allowed folders.
@@ -216,6 +218,7 @@ struct BillableTools: Sendable {
     }
     var job = ScanJob(configuration: try configuration(), inputs: paths, database: database, output: output)
     job.since = try day(arguments, "since")
+    job.confinedTo = guardian.allowed
     let outcome = try await job.run { progress in
       guard let token else { return }
       Task {

@@ -128,6 +128,8 @@ struct ScanJob {
   var shard: (index: Int, count: Int)?
   var crashAfterBatches: Int?
   var useLLM = false
+  /// The MCP server's allowed folders: a link in them that leads out is not followed.
+  var confinedTo: [String]?
 
   init(configuration: Configuration, inputs: [String], database: String, output: String) {
     self.configuration = configuration
@@ -171,6 +173,7 @@ struct ScanJob {
     options.shard = shard
     options.reanalyse = cacheDirectory == nil
     options.crashAfterBatches = crashAfterBatches
+    options.confinedTo = confinedTo
     let started = Date()
     let runID = try store.beginRun(
       startedAt: Scan.timestamp(started), inputs: inputs, analyzer: analyzer.fingerprint.label,
