@@ -247,7 +247,7 @@ struct BillableTools: Sendable {
     let resolved = try guardian.check(path)
     let wanted = try string(arguments, "message_id").map { $0.trimmingCharacters(in: ["<", ">", " "]) }
     let configuration = try configuration()
-    let reader = InputReader(paths: [resolved])
+    let reader = InputReader(paths: [resolved], confinedTo: guardian.allowed)
     while let event = reader.next() {
       switch event {
       case .failure(let error):
