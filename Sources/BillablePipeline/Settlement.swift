@@ -24,7 +24,9 @@ package enum Settlement {
         count += 1
         try write(entry)
       }
+      var explicitCopies = Copies()
       try store.forEachDraft(basis: .explicit) { row in
+        guard !explicitCopies.isLaterCopy(row) else { return }
         let id = entryID([row.contentHash, row.timekeeper, "explicit", String(row.entry.position), row.analyzer])
         try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
       }
@@ -48,8 +50,12 @@ package enum Settlement {
       try flushCalendar()
 
       groupKey = []
+      var estimateCopies = Copies()
       func flushEstimates() throws {
-        defer { group.removeAll(keepingCapacity: true) }
+        defer {
+          group.removeAll(keepingCapacity: true)
+          estimateCopies = Copies()
+        }
         guard let first = group.first else { return }
         let minutes = ((group.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100
         guard minutes > 0 else { return }
@@ -58,21 +64,39 @@ package enum Settlement {
         try emit(make(id, group, minutes: minutes, narrative: narrative, pricing, configuration))
       }
       try store.forEachDraft(basis: .estimated) { row in
-        guard configuration.billing.groupEstimates else {
-          let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
-          try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
-          return
-        }
         let key = [row.timekeeper, row.client, row.matter, row.entry.workDate, row.entry.activity.rawValue]
         if key != groupKey {
           try flushEstimates()
           groupKey = key
+        }
+        // Rows arrive by group, then date and content hash: a message's copies sit together.
+        guard !estimateCopies.isLaterCopy(row) else { return }
+        guard configuration.billing.groupEstimates else {
+          let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
+          try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
+          return
         }
         group.append(row)
       }
       try flushEstimates()
     }
     return count
+  }
+
+  /// Copies of one message whose bytes differ have different content hashes: the copy in
+  /// Sent and the one delivered back to a sender who copied themselves, or one mail from two
+  /// exports that added different trace headers. Such copies share the Message-ID and the
+  /// Date, and are billed once, from the first copy settling meets (the smallest hash).
+  struct Copies {
+    private var firstHash: [String: String] = [:]
+
+    mutating func isLaterCopy(_ row: DraftRow) -> Bool {
+      guard !row.messageID.isEmpty else { return false }
+      let key = row.timekeeper + "\u{1F}" + row.messageID + "\u{1F}" + row.sentAt
+      if let first = firstHash[key] { return first != row.contentHash }
+      firstHash[key] = row.contentHash
+      return false
+    }
   }
 
   /// A priced entry for a group whose first row is its representative.

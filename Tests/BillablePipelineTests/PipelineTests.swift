@@ -104,6 +104,49 @@ struct PipelineTests {
     #expect(listed["same@acme.example"].map { $0.0 } == MessageRow.listedSources)
   }
 
+  @Test("copies of one message with different trace headers are billed once")
+  func copiesWithDifferentBytes() async throws {
+    // The Sent copy, the copy delivered back to its sender (who copied herself), and a client
+    // message as two exports wrote it: different bytes, one Message-ID and Date each.
+    func mail(_ from: String, _ to: String, _ id: String, _ date: String, _ text: String, trace: String) -> String {
+      """
+      From x@x Wed Mar  5 10:00:00 2025
+      \(trace)From: \(from)
+      To: \(to)
+      Date: \(date)
+      Subject: Lease renewal
+      Message-ID: <\(id)>
+
+      \(text)
+
+
+      """
+    }
+    let received = "Jane, the landlord agreed to the lease renewal rent schedule; please review the draft."
+    let mbox = [
+      mail("Jane Doe <jane@doe-law.example>", "Jo Smith <jo@acme.example>, Jane Doe <jane@doe-law.example>", "s1@doe-law.example",
+        "Wed, 05 Mar 2025 10:00:00 -0500", "Jo, I spent 2 hours reviewing the lease renewal rent schedule.", trace: ""),
+      mail("Jane Doe <jane@doe-law.example>", "Jo Smith <jo@acme.example>, Jane Doe <jane@doe-law.example>", "s1@doe-law.example",
+        "Wed, 05 Mar 2025 10:00:00 -0500", "Jo, I spent 2 hours reviewing the lease renewal rent schedule.",
+        trace: "Received: from mx.doe-law.example by imap.doe-law.example; Wed, 05 Mar 2025 10:00:02 -0500\nDelivered-To: jane@doe-law.example\n"),
+      mail("Jo Smith <jo@acme.example>", "Jane Doe <jane@doe-law.example>", "r1@acme.example", "Wed, 05 Mar 2025 11:00:00 -0500", received,
+        trace: "X-Gmail-Labels: Inbox\n"),
+      mail("Jo Smith <jo@acme.example>", "Jane Doe <jane@doe-law.example>", "r1@acme.example", "Wed, 05 Mar 2025 11:00:00 -0500", received,
+        trace: "Status: RO\n"),
+    ].joined()
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("copies-\(UUID().uuidString).mbox")
+    try mbox.write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let store = try Store(path: ":memory:")
+    let summary = try await run([url.path], into: store, batchSize: 1)
+    #expect(summary.unique == 4, "four different byte sequences are four stored messages")
+    let entries = try store.entries()
+    let explicit = entries.filter { $0.basis == "explicit" }
+    #expect(explicit.count == 1 && explicit.first?.minutes == 120)
+    let estimated = entries.filter { $0.basis == "estimated" }
+    #expect(estimated.count == 1 && estimated.first?.messageCount == 1)
+  }
+
   @Test("estimates are grouped per matter, day and activity before rounding")
   func grouping() async throws {
     // Two short received emails on one matter, one day: 0.2 h if each were rounded alone.
