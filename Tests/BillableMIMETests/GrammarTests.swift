@@ -232,6 +232,21 @@ struct GrammarTests {
       ("> a\nmy answer\n> b\nmore", "my answer\nmore", "> a\n> b", ""),
       ("Quick note.\n\nSent from my iPhone", "Quick note.", "", "Sent from my iPhone"),
       ("Just text.", "Just text.", "", ""),
+      ("Danke.\n\nVon: Jo Smith <jo@x.example>\nGesendet: Montag, 3. M\u{00E4}rz 2025 09:00\nAn: Jane\nBetreff: x\n\nOld", "Danke.",
+        "Von: Jo Smith <jo@x.example>\nGesendet: Montag, 3. M\u{00E4}rz 2025 09:00\nAn: Jane\nBetreff: x\n\nOld", ""),
+      ("Merci.\n\nDe : Jo Smith\nEnvoy\u{00E9} : lundi 3 mars 2025 09:00\n\u{00C0} : Jane\nObjet : x\n\nOld", "Merci.",
+        "De : Jo Smith\nEnvoy\u{00E9} : lundi 3 mars 2025 09:00\n\u{00C0} : Jane\nObjet : x\n\nOld", ""),
+      ("Merci.\n\nLe lun. 3 mars 2025 \u{00E0} 09:00, Jo <jo@x.example> a\n\u{00E9}crit :\n> old", "Merci.",
+        "Le lun. 3 mars 2025 \u{00E0} 09:00, Jo <jo@x.example> a\n\u{00E9}crit :\n> old", ""),
+      ("Danke.\n\nAm 03.03.2025 um 09:00 schrieb Jo <jo@x.example>:\n> old", "Danke.", "Am 03.03.2025 um 09:00 schrieb Jo <jo@x.example>:\n> old", ""),
+      ("\u{4E86}\u{89E3}\u{3067}\u{3059}\u{3002}\n\n2025\u{5E74}3\u{6708}3\u{65E5}(\u{6708}) 9:00 Jo <jo@x.example>:\n\n> old",
+        "\u{4E86}\u{89E3}\u{3067}\u{3059}\u{3002}", "2025\u{5E74}3\u{6708}3\u{65E5}(\u{6708}) 9:00 Jo <jo@x.example>:\n> old", ""),
+      // An inline reply: the attribution introduces the quoted lines only; the answers stay new.
+      ("Samuel Bronson <sb@x.example> writes:\n\n> Can we change the default?\n\nHi Samuel, yes we can.\n\n> And the docs?\nDone too.",
+        "Hi Samuel, yes we can.\n\nDone too.", "Samuel Bronson <sb@x.example> writes:\n> Can we change the default?\n> And the docs?", ""),
+      ("Le 29/12/2011 11:13, Allan a \u{00E9}crit :\n> Please use install.\nThank you Allan.", "Thank you Allan.",
+        "Le 29/12/2011 11:13, Allan a \u{00E9}crit :\n> Please use install.", ""),
+      ("Write to jo@x.example:\nshe knows the answer.", "Write to jo@x.example:\nshe knows the answer.", "", ""),
     ])
   func quotes(_ text: String, _ new: String, _ quoted: String, _ signature: String) {
     let pieces = QuoteSplitter.split(text)

@@ -1,9 +1,10 @@
 /// Separates the new text of a message from the replies it quotes and from its signature.
 ///
 /// Everything from the first reply header on is quoted: an attribution line ("On … wrote:",
-/// also wrapped over two lines), Outlook's "-----Original Message-----", an Outlook header
-/// block ("From: … / Sent: … / To: …" after an underscore rule or on its own), and forwarded
-/// message markers. Before that, lines starting with `>` are quoted too (inline replies). The
+/// also wrapped over two lines, and its usual translations, or any line with an address that
+/// ends in a colon before quoted lines), Outlook's "-----Original Message-----", an Outlook
+/// header block ("From: … / Sent: … / To: …" in a dozen languages, after an underscore rule
+/// or on its own), and forwarded message markers. Before that, lines starting with `>` are quoted too (inline replies). The
 /// signature starts at the standard `-- ` separator (or a bare `--`, which mailers often
 /// strip to) or at a mobile "Sent from my …" line.
 ///
@@ -30,14 +31,15 @@ package enum QuoteSplitter {
       start = end + 1
     }
     let text = Lines(bytes: bytes, ranges: lines)
-    let cut = text.replyHeaderIndex() ?? lines.count
+    let history = text.quotedHistory()
+    let cut = history.cut ?? lines.count
     var newLines: [Int] = []
     var quoted: [Int] = []
     var signature: [Int] = []
     var inSignature = false
     for index in 0..<cut {
       if !inSignature && text.isSignatureStart(index) { inSignature = true }
-      if text.first(index) == 0x3E {
+      if text.first(index) == 0x3E || history.attributions.contains(index) {
         quoted.append(index)
       } else if inSignature {
         signature.append(index)
@@ -107,51 +109,99 @@ package enum QuoteSplitter {
         || (hasPrefix(index, "sent from mail for windows") && trimmed(index).count == 26)
     }
 
-    /// Index of the first line that starts quoted history.
-    func replyHeaderIndex() -> Int? {
-      for index in ranges.indices {
+    /// Where quoted history starts. An attribution ("On … wrote:") whose next line is quoted
+    /// with `>` introduces only the `>` lines: the reply may go on below them, interleaved, so
+    /// just its own lines are quoted (`attributions`). Otherwise — an attribution over
+    /// unprefixed text, an Outlook header block, a forwarded-message marker — everything from
+    /// `cut` on is quoted.
+    func quotedHistory() -> (cut: Int?, attributions: Set<Int>) {
+      var attributions: Set<Int> = []
+      var index = 0
+      while index < ranges.count {
+        defer { index += 1 }
         if isBlank(index) || bytes[trimmed(index).lowerBound] == 0x3E { continue }
         if hasPrefix(index, "-----") && (contains(index, "original message") || contains(index, "forwarded message")) {
-          return index
+          return (index, attributions)
         }
         if hasPrefix(index, "---------- forwarded message") || hasPrefix(index, "begin forwarded message:") {
-          return index
+          return (index, attributions)
         }
-        let wrote = hasSuffix(index, "wrote:") || hasSuffix(index, "writes:")
-        if hasPrefix(index, "on ") {
-          if wrote { return index }
-          // Gmail and Apple Mail wrap a long attribution over two lines.
-          if index + 1 < ranges.count, hasSuffix(index + 1, "wrote:") || hasSuffix(index + 1, "writes:"),
-            trimmed(index + 1).count < 120
-          {
-            return index
-          }
+        if let length = attributionLength(index) {
+          guard nextLineIsQuoted(index + length - 1) else { return (index, attributions) }
+          attributions.formUnion(index..<(index + length))
+          index += length - 1
+          continue
         }
-        if wrote, hasSuffix(index, " wrote:"), trimmed(index).count < 160,
-          containsByte(index, 0x40) || containsByte(index, 0x2C)
-        {
-          return index
-        }
-        if hasPrefix(index, "from:") && isOutlookHeaderBlock(index) {
+        if startsWithAny(index, Self.fromLabels) && isOutlookHeaderBlock(index) {
           // An underscore rule just above belongs to the block.
           if index > 0, !isBlank(index - 1), bytes[trimmed(index - 1)].allSatisfy({ $0 == 0x5F }) {
-            return index - 1
+            return (index - 1, attributions)
           }
-          return index
+          return (index, attributions)
         }
       }
+      return (nil, attributions)
+    }
+
+    /// How many lines (1 or 2) the attribution starting at `index` takes, if one does.
+    private func attributionLength(_ index: Int) -> Int? {
+      let wrote = endsAttribution(index)
+      let wrapped = index + 1 < ranges.count && endsAttribution(index + 1)
+      if hasPrefix(index, "on ") {
+        if wrote { return 1 }
+        // Gmail and Apple Mail wrap a long attribution over two lines.
+        if wrapped, trimmed(index + 1).count < 120 { return 2 }
+      }
+      let mentions = containsByte(index, 0x40) || containsByte(index, 0x2C)
+      if wrote, trimmed(index).count < 200, mentions { return 1 }
+      // "Le lun. 3 mars 2025 à 09:00, Jo <jo@x.example> a" / "écrit :", wrapped.
+      if mentions, wrapped, trimmed(index + 1).count < 60, trimmed(index).count < 200 { return 2 }
+      // Any language: "Am 03.03.2025 um 09:00 schrieb Jo <jo@x.example>:", "2025年3月3日(月)
+      // 9:00 Jo <jo@x.example>:", an address and a colon, then the quoted lines.
+      if hasSuffix(index, ":"), containsByte(index, 0x40), trimmed(index).count < 200, nextLineIsQuoted(index) { return 1 }
       return nil
     }
 
-    /// `From:` followed within a few lines by `Sent:`/`Date:` and `To:`/`Subject:`/`Cc:`.
+    /// `From:` followed within a few lines by `Sent:`/`Date:` and `To:`/`Subject:`/`Cc:`, in
+    /// the languages Outlook writes them in.
     private func isOutlookHeaderBlock(_ start: Int) -> Bool {
       var sawDate = false
       var sawOther = false
       for index in (start + 1)..<min(ranges.count, start + 6) {
-        if hasPrefix(index, "sent:") || hasPrefix(index, "date:") { sawDate = true }
-        if hasPrefix(index, "to:") || hasPrefix(index, "subject:") || hasPrefix(index, "cc:") { sawOther = true }
+        if startsWithAny(index, Self.dateLabels) { sawDate = true }
+        if startsWithAny(index, Self.otherLabels) { sawOther = true }
       }
       return sawDate && sawOther
+    }
+
+    // Outlook's header labels: English, German, French, Spanish, Italian, Dutch, Portuguese,
+    // Swedish, Danish/Norwegian, Japanese, Chinese.
+    static let fromLabels: [StaticString] = [
+      "from:", "von:", "de:", "de :", "da:", "van:", "från:", "fra:", "差出人:", "发件人:", "寄件者:",
+    ]
+    static let dateLabels: [StaticString] = [
+      "sent:", "date:", "gesendet:", "datum:", "envoyé :", "envoyé:", "date :", "enviado:", "fecha:", "inviato:", "data:",
+      "verzonden:", "enviada em:", "enviado em:", "skickat:", "sendt:", "送信日時:", "发送时间:", "寄件日期:",
+    ]
+    static let otherLabels: [StaticString] = [
+      "to:", "subject:", "cc:", "an:", "betreff:", "à :", "à:", "objet :", "objet:", "para:", "asunto:", "a:", "oggetto:",
+      "aan:", "onderwerp:", "assunto:", "till:", "ämne:", "til:", "emne:", "宛先:", "件名:", "收件人:", "主题:", "收件者:", "主旨:",
+    ]
+    /// How attribution lines end: "wrote:", "a écrit :", "schrieb:", "escribió:", ….
+    static let attributionEnds: [StaticString] = [
+      "wrote:", "writes:", "a écrit :", "a écrit:", "écrit :", "schrieb:", "escribió:", "ha scritto:", "escreveu:",
+      "schreef:", "skrev:", "kirjoitti:", "napisał:", "пишет:", "написал:", "書きました:",
+    ]
+
+    func endsAttribution(_ index: Int) -> Bool { Self.attributionEnds.contains { hasSuffix(index, $0) } }
+
+    func startsWithAny(_ index: Int, _ labels: [StaticString]) -> Bool { labels.contains { hasPrefix(index, $0) } }
+
+    /// Whether the first non-blank line after `index` is quoted with `>`.
+    func nextLineIsQuoted(_ index: Int) -> Bool {
+      var next = index + 1
+      while next < ranges.count, isBlank(next) { next += 1 }
+      return next < ranges.count && bytes[trimmed(next).lowerBound] == 0x3E
     }
 
     /// The lines joined with LF, leading and trailing blank lines dropped.
