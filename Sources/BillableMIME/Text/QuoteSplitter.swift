@@ -39,7 +39,7 @@ package enum QuoteSplitter {
     var inSignature = false
     for index in 0..<cut {
       if !inSignature && text.isSignatureStart(index) { inSignature = true }
-      if text.first(index) == 0x3E || history.attributions.contains(index) {
+      if text.first(index) == 0x3E || (!history.attributions.isEmpty && history.attributions.contains(index)) {
         quoted.append(index)
       } else if inSignature {
         signature.append(index)
@@ -132,7 +132,7 @@ package enum QuoteSplitter {
           index += length - 1
           continue
         }
-        if startsWithAny(index, Self.fromLabels) && isOutlookHeaderBlock(index) {
+        if hasColonEarly(index) && startsWithAny(index, Self.fromLabels) && isOutlookHeaderBlock(index) {
           // An underscore rule just above belongs to the block.
           if index > 0, !isBlank(index - 1), bytes[trimmed(index - 1)].allSatisfy({ $0 == 0x5F }) {
             return (index - 1, attributions)
@@ -145,8 +145,12 @@ package enum QuoteSplitter {
 
     /// How many lines (1 or 2) the attribution starting at `index` takes, if one does.
     private func attributionLength(_ index: Int) -> Int? {
-      let wrote = endsAttribution(index)
-      let wrapped = index + 1 < ranges.count && endsAttribution(index + 1)
+      // Every attribution ends in a colon, on its line or the next: most lines stop here.
+      let endsWithColon = lastByte(index) == 0x3A
+      let nextEndsWithColon = index + 1 < ranges.count && lastByte(index + 1) == 0x3A
+      guard endsWithColon || nextEndsWithColon else { return nil }
+      let wrote = endsWithColon && endsAttribution(index)
+      let wrapped = nextEndsWithColon && endsAttribution(index + 1)
       if hasPrefix(index, "on ") {
         if wrote { return 1 }
         // Gmail and Apple Mail wrap a long attribution over two lines.
@@ -194,6 +198,17 @@ package enum QuoteSplitter {
     ]
 
     func endsAttribution(_ index: Int) -> Bool { Self.attributionEnds.contains { hasSuffix(index, $0) } }
+
+    func lastByte(_ index: Int) -> UInt8? {
+      let range = trimmed(index)
+      return range.isEmpty ? nil : bytes[range.upperBound - 1]
+    }
+
+    /// A colon among the first 16 bytes, where every header label's is.
+    func hasColonEarly(_ index: Int) -> Bool {
+      let range = trimmed(index)
+      return bytes[range.lowerBound..<min(range.upperBound, range.lowerBound + 16)].contains(0x3A)
+    }
 
     func startsWithAny(_ index: Int, _ labels: [StaticString]) -> Bool { labels.contains { hasPrefix(index, $0) } }
 
