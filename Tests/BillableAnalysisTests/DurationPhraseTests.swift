@@ -74,6 +74,10 @@ struct DurationPhraseTests {
     ("This is an abuse report for a message from IP 192.0.2.1 on Thu, 8 Mar 2005.", .nothing),
     ("I upgraded the client to version 2.1.3 for the filing.", .nothing),
     ("I spent 2.5 hours on version 3.1.4 of the draft.", .taken(150)),
+    ("I reviewed the terms of the EUR 2M facility for the client.", .nothing),
+    ("I spent 2H30M on the markup.", .taken(150)),
+    ("I was on the call from 2 P.M. to 4 P.M. with the client.", .taken(120)),
+    ("I was on the call from 10 a.m. to 11:30 a.m. with the client.", .taken(90)),
     // h / hr / m shorthand
     ("I spent 2h reviewing the SPA.", .taken(120)),
     ("I spent 2h30m reviewing the SPA.", .taken(150)),

@@ -169,7 +169,7 @@ package enum DurationExtractor {
   }
 
   private static let abbreviations: [[UInt8]] = [
-    "mr", "mrs", "ms", "dr", "e.g", "i.e", "approx", "est", "vs", "no", "inc", "corp", "ltd", "co",
+    "mr", "mrs", "ms", "dr", "e.g", "i.e", "a.m", "p.m", "approx", "est", "vs", "no", "inc", "corp", "ltd", "co",
   ].map { Array($0.utf8) }
 
   /// Whether the word ending at the `.` at `end` is a common abbreviation ("(approx." too).
@@ -407,7 +407,11 @@ package enum DurationExtractor {
         var word: String
         if isASCII {
           var bytes = Array(utf8[offsets[start]..<offsets[index]])
-          for at in bytes.indices where bytes[at] >= 0x41 && bytes[at] <= 0x5A { bytes[at] |= 0x20 }
+          // A capital M alone is kept as it is: after a number it means million or mega
+          // ("EUR 2M facility", "a 5M file"), which a minute "m" must not be taken for.
+          if bytes != [0x4D] {
+            for at in bytes.indices where bytes[at] >= 0x41 && bytes[at] <= 0x5A { bytes[at] |= 0x20 }
+          }
           while bytes.last == 0x27 { bytes.removeLast() }  // "24 hours' notice"
           word = String(decoding: bytes, as: UTF8.self)
         } else {
@@ -672,7 +676,7 @@ package enum DurationExtractor {
     if let word = tokens[safe: next]?.word, ["am", "pm", "a", "p"].contains(word) {
       if word == "a" || word == "p" {
         // "2 p.m." tokenizes as p . m .
-        if tokens[safe: next + 1]?.kind == .symbol("."), tokens[safe: next + 2]?.word == "m" {
+        if tokens[safe: next + 1]?.kind == .symbol("."), tokens[safe: next + 2]?.word?.lowercased() == "m" {
           meridiem = word + "m"
           next += 3
           if tokens[safe: next]?.kind == .symbol(".") { next += 1 }
