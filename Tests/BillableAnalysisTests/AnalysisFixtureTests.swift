@@ -201,6 +201,10 @@ struct SeveralTimekeepersTests {
       ("Please review the draft", 4),
       ("see nlzNO8mVGVkbzXm8W55Zaellt0KqRv0ysF6H9+olv3MeCXGGNcLkE/umQQSd3uEaafJgrL1T attached", 2),
       ("M?/G_ORA[TE;LL<>;+YQSG3LAY!F-A@0H1APHYT$.(HA48+#CXS'A*80DK$H", 0),
+      // yEnc read as Latin-1: no space, no script that goes without.
+      ("\u{00C3}\u{00A9}\u{00C3}\u{00A8}\u{00BC}h\u{00C3}\u{00BC}\u{00C3}\u{009F}I\u{00C3}\u{00B6}\u{00C3}\u{00A4}\u{00C3}\u{0085}8h\u{00C3}\u{0086}\u{00C3}\u{0087}\u{00C3}\u{0088}\u{00C3}\u{0089}\u{00C3}\u{008A}\u{00C3}\u{008B}\u{00C3}\u{008C}", 0),
+      // Thai prose has no spaces between words either: it counts.
+      ("\u{0E2A}\u{0E27}\u{0E31}\u{0E2A}\u{0E14}\u{0E35}\u{0E04}\u{0E23}\u{0E31}\u{0E1A}\u{0E1C}\u{0E21}\u{0E44}\u{0E14}\u{0E49}\u{0E15}\u{0E23}\u{0E27}\u{0E08}\u{0E2A}\u{0E2D}\u{0E1A}\u{0E2A}\u{0E31}\u{0E0D}\u{0E0D}\u{0E32}\u{0E40}\u{0E23}\u{0E35}\u{0E22}\u{0E1A}\u{0E23}\u{0E49}\u{0E2D}\u{0E22}", 1),
       ("\u{682A}\u{5F0F}\u{8B72}\u{6E21}\u{5951}\u{7D04}\u{66F8}\u{306E}\u{4FEE}\u{6B63}\u{6848}\u{3092}\u{6DFB}\u{4ED8}\u{3044}\u{305F}\u{3057}\u{307E}\u{3059}\u{306E}\u{3067}\u{3001}\u{3054}\u{78BA}\u{8A8D}\u{304F}\u{3060}\u{3055}\u{3044}\u{3002}\u{682A}\u{5F0F} 2025", 2),
     ])
   func words(_ text: String, _ count: Int) {

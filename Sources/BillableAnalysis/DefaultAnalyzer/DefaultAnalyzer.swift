@@ -342,19 +342,19 @@ package struct DefaultAnalyzer: Analyzer {
   /// Words: runs of letters or digits. Over UTF-8 bytes, with any non-ASCII byte counted as
   /// part of a word (accented and non-Latin words count once, which is all a reading-time
   /// estimate needs).
-  /// Long runs of mostly ASCII without a space (base64, uuencode, keys, long URLs; see
+  /// Long runs without a space (base64, uuencode, yEnc, keys, long URLs; see
   /// `DurationExtractor.isOpaqueRun`) are no words anyone reads or writes.
   package static func wordCount(_ text: String) -> Int {
     var count = 0
     var runWords = 0
     var runLength = 0
-    var runASCII = 0
+    var runSpaceless = 0
     var inWord = false
     func endRun() {
-      if !DurationExtractor.isOpaqueRun(length: runLength, ascii: runASCII) { count += runWords }
+      if !DurationExtractor.isOpaqueRun(length: runLength, spaceless: runSpaceless) { count += runWords }
       runWords = 0
       runLength = 0
-      runASCII = 0
+      runSpaceless = 0
     }
     for byte in text.utf8 {
       if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
@@ -363,7 +363,9 @@ package struct DefaultAnalyzer: Analyzer {
         continue
       }
       if byte & 0xC0 != 0x80 { runLength += 1 }  // characters, not bytes
-      if byte < 0x80 { runASCII += 1 }
+      // The lead byte tells the script: E0 and E1 start U+0800–U+1FFF, E3 to ED start
+      // U+3000–U+DFFF, EF starts U+F000–U+FFFF (see `DurationExtractor.isSpacelessScript`).
+      if byte == 0xE0 || byte == 0xE1 || (byte >= 0xE3 && byte <= 0xED) || byte == 0xEF { runSpaceless += 1 }
       let isWordByte = byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
       if isWordByte && !inWord { runWords += 1 }
       inWord = isWordByte

@@ -72,7 +72,8 @@ package enum DurationExtractor {
   // MARK: - Sentences and tokens
 
   /// A cheap byte test before any tokenizing, true for every text that holds a duration: a
-  /// word hour, half, quarter, min(ute) or full ("a full day"), or a number followed by what
+  /// word hour, half, quarter, min(ute), full, whole or entire ("a full day", "the whole day"),
+  /// or a number followed by what
   /// a duration or a clock time needs: a unit or am/pm letter (h, m, a, p, after spaces or a
   /// hyphen), `:30`, a decimal point, or any non-ASCII character (a no-break space, a dash).
   /// Dates, phone numbers, amounts and section numbers fail it.
@@ -102,9 +103,10 @@ package enum DurationExtractor {
         continue
       }
       let lower = byte | 0x20
-      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 {  // h, m, q, f
+      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 || lower == 0x77 || lower == 0x65 {  // h m q f w e
         if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
-          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full")
+          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full") || hasWord(bytes, at: index, "whole")
+          || hasWord(bytes, at: index, "entire")
         {
           return true
         }
@@ -326,17 +328,17 @@ package enum DurationExtractor {
         index += 1
         continue
       }
-      // A long run of mostly ASCII with no space is base64, uuencode, a key or a URL, never
-      // prose: "6H9" inside it is no duration, nor is an "I" a first person. It becomes one
-      // opaque token. (Chinese or Japanese prose has no spaces either, but little ASCII.)
+      // A long run with no space is base64, uuencode, yEnc, a key or a URL, never prose:
+      // "6H9" inside it is no duration, nor is an "I" a first person. It becomes one opaque
+      // token — unless it is mostly a script written without spaces (Chinese, Japanese, Thai).
       if index >= runEnd {
         runEnd = index
-        var ascii = 0
+        var spaceless = 0
         while runEnd < characters.count, !characters[runEnd].isSpace {
-          if characters[runEnd].value < 0x80 { ascii += 1 }
+          if isSpacelessScript(characters[runEnd].value) { spaceless += 1 }
           runEnd += 1
         }
-        if isOpaqueRun(length: runEnd - index, ascii: ascii) {
+        if isOpaqueRun(length: runEnd - index, spaceless: spaceless) {
           add(.symbol("\u{FFFC}"), index, runEnd)
           index = runEnd
           continue
@@ -429,13 +431,20 @@ package enum DurationExtractor {
     return tokens
   }
 
-  /// Longer runs without a space, at least half ASCII, are opaque to the tokenizer and to
-  /// word counts (see `tokenize`). Real duration phrases ("2h30m", "(approx.3hrs)") are
-  /// far shorter.
+  /// Longer runs without a space are opaque to the tokenizer and to word counts (see
+  /// `tokenize`), unless mostly in a script written without spaces. Real duration phrases
+  /// ("2h30m", "(approx.3hrs)") are far shorter.
   static let longestWordRun = 30
 
-  package static func isOpaqueRun(length: Int, ascii: Int) -> Bool {
-    length > longestWordRun && ascii * 2 >= length
+  package static func isOpaqueRun(length: Int, spaceless: Int) -> Bool {
+    length > longestWordRun && spaceless * 2 < length
+  }
+
+  /// Scripts written without spaces between words, roughly: Thai, Lao, Tibetan, Myanmar,
+  /// Khmer and their neighbours (U+0800–U+1FFF, three-byte UTF-8 led by E0 or E1), and CJK,
+  /// kana and Hangul (U+3000–U+D7FF), CJK compatibility and full-width forms (U+F900–U+FFEF).
+  package static func isSpacelessScript(_ value: UInt32) -> Bool {
+    (0x0800...0x1FFF).contains(value) || (0x3000...0xD7FF).contains(value) || (0xF900...0xFFEF).contains(value)
   }
 
   /// The end of "d.d.d" (three or more dot-separated groups of digits) starting at `start`.
@@ -535,6 +544,8 @@ package enum DurationExtractor {
     (["a", "quarter", "of", "an", "hour"], 15), (["quarter", "of", "an", "hour"], 15), (["a", "quarter", "hour"], 15),
     (["three", "quarters", "of", "an", "hour"], 45), (["an", "hour"], 60), (["a", "full", "hour"], 60),
     (["one", "hour"], 60), (["a", "full", "day"], 480), (["an", "entire", "hour"], 60),
+    (["half", "a", "day"], 240), (["a", "half", "day"], 240), (["the", "whole", "day"], 480), (["a", "whole", "day"], 480),
+    (["the", "entire", "day"], 480), (["an", "entire", "day"], 480),
     // Vague amounts: found, but with no definite length.
     (["a", "couple", "of", "hours"], nil), (["a", "couple", "hours"], nil), (["a", "few", "hours"], nil),
     (["several", "hours"], nil), (["a", "few", "minutes"], nil), (["a", "couple", "of", "minutes"], nil),
@@ -570,8 +581,10 @@ package enum DurationExtractor {
     }
     guard let (value, afterNumber) = quantity(tokens, at: index) else { return nil }
     var j = afterNumber
-    // "45-minute call": the hyphen joins the number to its unit.
-    if let dash = tokens[safe: j], dash.kind == .symbol("-"), isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1]) {
+    // "45-minute call": the hyphen joins the number to its unit; "2+ hours" is at least 2.
+    if let joiner = tokens[safe: j], joiner.kind == .symbol("-") || joiner.kind == .symbol("+"),
+      isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1])
+    {
       j += 1
     }
     if isHourUnit(tokens[safe: j]) {
@@ -580,15 +593,32 @@ package enum DurationExtractor {
     if isMinuteUnit(tokens[safe: j]) {
       return Match(range: index..<(j + 1), minutes: value)
     }
-    // Billing shorthand: ".3 for review", "0.5 on the call".
+    // Billing shorthand: ".3 for review", "0.5 on the call", a time-entry line "0.4 - review
+    // and revise NDA", and a labelled "Time spent: 0.5".
     if case .number(let n, true, _) = tokens[index].kind, n > 0, n < 10,
-      let next = tokens[safe: afterNumber]?.word, shorthandFollowers.contains(next)
+      isShorthandPlace(tokens, number: index, after: afterNumber)
     {
       var match = Match(range: index..<afterNumber, minutes: n * 60)
       match.isShorthand = true
       return match
     }
     return nil
+  }
+
+  private static let timeLabels: Set<String> = ["time", "spent", "hours", "hrs", "billed", "logged"]
+
+  private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
+    if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
+    // A numbered clause ("1.2 - Definitions") starts the same way: the task must be work.
+    if index == 0, let separator = tokens[safe: after], [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(separator.kind),
+      tokens[(after + 1)...].contains(where: { $0.word.map(workWords.contains) ?? false })
+    {
+      return true
+    }
+    if index >= 2, tokens[index - 1].kind == .symbol(":"), let label = tokens[index - 2].word, timeLabels.contains(label) {
+      return true
+    }
+    return false
   }
 
   /// After "N hours": "and 30 minutes", "30m", "and a half", or a bare "30" stuck to "2h".
@@ -729,7 +759,7 @@ package enum DurationExtractor {
     "filed", "correspondence", "emails", "email", "letter", "agreement", "contract", "document", "documents",
     "finalize", "finalise", "finalized", "finalised", "finalizing", "finalising", "negotiate", "update", "updated",
     "updating", "coordinate", "coordinated", "coordinating", "summarize", "summarized", "phone", "spoke", "talked",
-    "drafts", "mark", "comment", "conferred", "conferring", "strategy",
+    "drafts", "mark", "comment", "conferred", "conferring", "strategy", "billable", "chargeable", "timesheet",
   ]
   static let billingSummaryWords: Set<String> = [
     "invoice", "invoices", "invoiced", "invoicing", "retainer", "statement", "prebill", "write-off", "writeoff",
@@ -814,6 +844,7 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
     let describesWork = words.contains(where: workWords.contains) || match.isShorthand
+      || (words.contains("time") && words.contains("total"))  // "Total time today: 3.2 hrs"
       || words.contains { pastWorkWords.contains($0) && !["was", "were", "had", "did"].contains($0) }
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
