@@ -103,13 +103,14 @@ package enum DurationExtractor {
         continue
       }
       let lower = byte | 0x20
-      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 || lower == 0x77 || lower == 0x65 {  // h m q f w e
+      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 {  // h, m, q, f
         if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
-          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full") || hasWord(bytes, at: index, "whole")
-          || hasWord(bytes, at: index, "entire")
+          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full")
         {
           return true
         }
+      } else if lower == 0x77 || lower == 0x65, index > bytes.startIndex, bytes[index - 1] == 0x20 {  // " w", " e"
+        if hasWord(bytes, at: index, "whole") || hasWord(bytes, at: index, "entire") { return true }
       }
       index += 1
     }
@@ -411,7 +412,7 @@ package enum DurationExtractor {
           var bytes = Array(utf8[offsets[start]..<offsets[index]])
           // A capital M alone is kept as it is: after a number it means million or mega
           // ("EUR 2M facility", "a 5M file"), which a minute "m" must not be taken for.
-          if bytes != [0x4D] {
+          if !(bytes.count == 1 && bytes[0] == 0x4D) {
             for at in bytes.indices where bytes[at] >= 0x41 && bytes[at] <= 0x5A { bytes[at] |= 0x20 }
           }
           while bytes.last == 0x27 { bytes.removeLast() }  // "24 hours' notice"
