@@ -18,6 +18,7 @@ package enum ConfigRenderer {
       out.append("addresses = \(list(timekeeper.addresses))")
       out.append("timezone = \(quote(timekeeper.timezone))")
       if let rate = timekeeper.rate { out.append("rate = \(number(rate))") }
+      if let classification = timekeeper.classification { out.append("classification = \(quote(classification))") }
       out.append("")
     }
     let billing = configuration.billing
@@ -33,6 +34,7 @@ package enum ConfigRenderer {
     out.append("max_estimate_minutes = \(number(billing.maxEstimateMinutes))")
     out.append("group_estimates = \(billing.groupEstimates)")
     out.append("firm_domains = \(list(configuration.effectiveFirmDomains))")
+    if !billing.lawFirmID.isEmpty { out.append("law_firm_id = \(quote(billing.lawFirmID))") }
     out.append("")
     for client in configuration.clients {
       out.append("[[client]]")
@@ -85,6 +87,7 @@ package enum ConfigRenderer {
     name = "Jane Doe"
     addresses = ["jane@doe-law.example"]  # required: mail from these is "sent", to them "received"
     timezone = "America/New_York"       # IANA zone; work dates are days in this zone (default UTC)
+    # classification = "PT"             # LEDES: PT, AS, OC, LA or OT
 
     [billing]
     increment_minutes = 6       # bill in tenths of an hour
@@ -98,6 +101,7 @@ package enum ConfigRenderer {
     max_estimate_minutes = 60.0 # cap on one message's estimate
     group_estimates = true      # one estimated entry per matter, day and activity
     # firm_domains = ["doe-law.example"]  # default: the timekeepers' domains
+    # law_firm_id = "12-3456789"          # LAW_FIRM_ID in LEDES invoices (usually the tax id)
 
     [[client]]
     id = "ACME"

@@ -35,13 +35,22 @@ package struct Configuration: Sendable, Hashable {
     package var timezone: String
     /// This person's own rate, used when neither the matter nor the client sets one.
     package var rate: Double?
+    /// The LEDES timekeeper classification (PT, AS, OC, LA, OT), for e-billing exports.
+    package var classification: String?
 
-    package init(id: String, name: String, addresses: [String], timezone: String, rate: Double? = nil) {
+    /// The classifications LEDES 1998B and the UTBMS define: partner, associate, of counsel,
+    /// legal assistant (paralegal), other timekeeper.
+    package static let classifications = ["PT", "AS", "OC", "LA", "OT"]
+
+    package init(
+      id: String, name: String, addresses: [String], timezone: String, rate: Double? = nil, classification: String? = nil
+    ) {
       self.id = id
       self.name = name
       self.addresses = addresses
       self.timezone = timezone
       self.rate = rate
+      self.classification = classification
     }
   }
 
@@ -61,6 +70,8 @@ package struct Configuration: Sendable, Hashable {
     package var groupEstimates = true
     /// The firm's own domains (mail only among them is internal); default: the timekeepers'.
     package var firmDomains: [String] = []
+    /// The firm's id in LEDES invoices (LAW_FIRM_ID, usually its tax id); empty if unset.
+    package var lawFirmID = ""
 
     package init() {}
 

@@ -236,7 +236,7 @@ private struct Reader {
   }
 
   mutating func readTimekeeper(_ table: TOMLTable, path: String) -> Configuration.Timekeeper? {
-    check(table, path: path, allowed: ["id", "name", "addresses", "timezone", "rate"])
+    check(table, path: path, allowed: ["id", "name", "addresses", "timezone", "rate", "classification"])
     let id = string(table, "id", path: path, required: true) ?? ""
     let name = string(table, "name", path: path) ?? id
     let listed = strings(table, "addresses", path: path)?.map { $0.lowercased() }
@@ -253,7 +253,14 @@ private struct Reader {
       fail("\(path).timezone", "unknown time zone '\(timezone)' (use an IANA name such as America/New_York)")
     }
     let rate = double(table, "rate", path: path, minimum: 0)
-    return Configuration.Timekeeper(id: id, name: name, addresses: addresses, timezone: timezone, rate: rate)
+    let classification = string(table, "classification", path: path)
+    if let classification, !Configuration.Timekeeper.classifications.contains(classification) {
+      fail(
+        "\(path).classification",
+        "expected one of \(Configuration.Timekeeper.classifications.joined(separator: ", ")) (LEDES), found \"\(classification)\"")
+    }
+    return Configuration.Timekeeper(
+      id: id, name: name, addresses: addresses, timezone: timezone, rate: rate, classification: classification)
   }
 
   mutating func readBilling(_ table: TOMLTable) -> Configuration.Billing {
@@ -263,6 +270,7 @@ private struct Reader {
       allowed: [
         "increment_minutes", "minimum_minutes", "rounding", "currency", "default_rate", "read_words_per_minute",
         "write_words_per_minute", "attachment_minutes", "max_estimate_minutes", "group_estimates", "firm_domains",
+        "law_firm_id",
       ])
     var billing = Configuration.Billing()
     if let value = int(table, "increment_minutes", path: path, minimum: 1) {
@@ -285,6 +293,14 @@ private struct Reader {
       }
     }
     if let value = double(table, "default_rate", path: path, minimum: 0) { billing.defaultRate = value }
+    if let value = string(table, "law_firm_id", path: path) {
+      // A LEDES field: no separator, no line end.
+      if value.contains(where: { $0 == "|" || $0.isNewline || $0 == "[" || $0 == "]" }) || value.count > 20 {
+        fail("billing.law_firm_id", "expected at most 20 characters without | [ ] or a line break, found \"\(value)\"")
+      } else {
+        billing.lawFirmID = value
+      }
+    }
     if let value = int(table, "read_words_per_minute", path: path, minimum: 1) { billing.readWordsPerMinute = value }
     if let value = int(table, "write_words_per_minute", path: path, minimum: 1) { billing.writeWordsPerMinute = value }
     if let value = double(table, "attachment_minutes", path: path, minimum: 0) { billing.attachmentMinutes = value }

@@ -15,9 +15,11 @@ package enum LEDES98B {
 
   /// - Parameters:
   ///   - timekeeperNames: id → "Doe, Jane" (LEDES wants "last, first").
+  ///   - classifications: id → "PT", "AS", … (TIMEKEEPER_CLASSIFICATION; empty when unknown).
   ///   - invoiceDate: `YYYY-MM-DD`; default the last work date of each invoice.
   package static func render(
-    _ entries: [SettledEntry], timekeeperNames: [String: String], lawFirmID: String = "", invoiceDate: String? = nil
+    _ entries: [SettledEntry], timekeeperNames: [String: String], classifications: [String: String] = [:],
+    lawFirmID: String = "", invoiceDate: String? = nil
   ) -> String {
     var lines = ["LEDES1998B[]", fields.joined(separator: "|") + "[]"]
     var invoices: [String: [SettledEntry]] = [:]
@@ -38,7 +40,8 @@ package enum LEDES98B {
           CSVWriter.decimal(entry.hours, places: 2), "0.00", CSVWriter.decimal(entry.amount, places: 2),
           compact(entry.workDate), entry.taskCode, "", entry.activityCode, entry.timekeeper,
           String(clean(entry.narrative).prefix(1024)), lawFirmID, CSVWriter.decimal(entry.rate, places: 2),
-          clean(timekeeperNames[entry.timekeeper] ?? entry.timekeeper), "", String(matter.prefix(20)),
+          clean(timekeeperNames[entry.timekeeper] ?? entry.timekeeper), classifications[entry.timekeeper] ?? "",
+          String(matter.prefix(20)),
         ]
         lines.append(values.joined(separator: "|") + "[]")
       }

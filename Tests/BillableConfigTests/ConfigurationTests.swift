@@ -34,6 +34,15 @@ struct ConfigurationTests {
     #expect(try ConfigurationLoader.load(text: shown, file: "shown") == effective)
   }
 
+  @Test("the LEDES keys are read and shown back")
+  func ledesKeys() throws {
+    let full = try ConfigurationLoader.load(path: Fixtures.url("config/valid/full.toml").path)
+    #expect(full.timekeepers.first?.classification == "PT")
+    #expect(full.billing.lawFirmID == "12-3456789")
+    let shown = ConfigRenderer.render(full)
+    #expect(shown.contains("classification = \"PT\"") && shown.contains("law_firm_id = \"12-3456789\""))
+  }
+
   /// Each invalid file's error, exactly (file:line: key 'k': message), as a golden.
   @Test("invalid files fail with file, line and key", arguments: invalid)
   func fails(_ relative: String) throws {

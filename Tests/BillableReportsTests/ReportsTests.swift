@@ -42,7 +42,7 @@ struct ReportsTests {
     }
     let text = LEDES98B.render(
       [entry("e1", "M1", "2025-03-03"), entry("e2", "M1", "2025-03-05"), entry("e3", "M2", "2025-03-04")],
-      timekeeperNames: ["JD": "Doe, Jane"])
+      timekeeperNames: ["JD": "Doe, Jane"], classifications: ["JD": "PT"], lawFirmID: "12-3456789")
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines[0] == "LEDES1998B[]")
     #expect(lines.count == 5)
@@ -52,5 +52,6 @@ struct ReportsTests {
     #expect(rows[2][1] == "M2-20250304" && rows[2][4] == "450.00")
     #expect(rows[0][18] == "Review / the () SPA now")  // no separator, terminator or line break inside a field
     #expect(rows[0][21] == "Doe, Jane")
+    #expect(rows.allSatisfy { $0[19] == "12-3456789" && $0[22] == "PT" })  // LAW_FIRM_ID, TIMEKEEPER_CLASSIFICATION
   }
 }

@@ -158,7 +158,13 @@ struct Export: ParsableCommand {
         let parts = timekeeper.name.split(separator: " ")
         names[timekeeper.id] = parts.count >= 2 ? "\(parts.last ?? ""), \(parts.dropLast().joined(separator: " "))" : timekeeper.name
       }
-      try output.write(LEDES98B.render(entries, timekeeperNames: names, invoiceDate: invoiceDate))
+      let classifications = Dictionary(
+        configuration.timekeepers.compactMap { timekeeper in timekeeper.classification.map { (timekeeper.id, $0) } },
+        uniquingKeysWith: { first, _ in first })
+      try output.write(
+        LEDES98B.render(
+          entries, timekeeperNames: names, classifications: classifications, lawFirmID: configuration.billing.lawFirmID,
+          invoiceDate: invoiceDate))
     }
     try output.flush()
   }
