@@ -126,6 +126,8 @@ package enum NotBillableReason: String, Codable, Sendable, Hashable, CaseIterabl
   case personal
   case noTimekeeper = "no_timekeeper"
   case unparseable
+  /// A saved draft, never sent: the sent message, if there is one, is the work.
+  case draft
 }
 
 /// The analyzer's verdict on one message for one timekeeper.

@@ -29,6 +29,25 @@ package enum Automation {
     return nil
   }
 
+  /// Why the message is a saved draft rather than mail that was sent, or `nil`. A full
+  /// export holds the Drafts folder too; its messages are the timekeeper's, so they would
+  /// read as sent mail and bill writing time (twice, once a draft was sent). Clients mark
+  /// drafts in a header; the Maildir D flag is no help, as it belongs to the copy, not to
+  /// the content the analysis is cached by.
+  package static func draftReason(_ message: ParsedMessage) -> String? {
+    if message.headers.first("x-mozilla-draft-info") != nil { return "Thunderbird draft (X-Mozilla-Draft-Info)" }
+    if let type = message.headers.first("x-uniform-type-identifier")?.value, type.lowercased().contains("mail-draft") {
+      return "Apple Mail draft (X-Uniform-Type-Identifier)"
+    }
+    if message.headers.first("x-unsent")?.value == "1" { return "Outlook unsent message (X-Unsent: 1)" }
+    if let labels = message.headers.first("x-gmail-labels")?.value,
+      labels.split(separator: ",").contains(where: { ["draft", "drafts"].contains($0.trimmingCharacters(in: .whitespaces).lowercased()) })
+    {
+      return "Gmail label Drafts (X-Gmail-Labels)"
+    }
+    return nil
+  }
+
   static let autoReplySubjects = [
     "automatic reply:", "auto-reply:", "autoreply:", "auto reply:", "auto response:", "out of office:",
     "out of office autoreply:", "out of office reply:", "abwesenheitsnotiz:", "réponse automatique :",

@@ -121,6 +121,7 @@ package struct DefaultAnalyzer: Analyzer {
     if message.parts.isEmpty || message.defects.contains(where: { $0.kind == .noHeaders }) && message.from.isEmpty {
       return finish(.unparseable, "the message has no headers")
     }
+    if let why = Automation.draftReason(message) { return finish(.draft, why) }
     if direction == .received, let why = Automation.reason(message) { return finish(.automated, why) }
     if let pattern = configuration.ignore.senders.first(where: { Automation.glob($0, matches: sender) }) {
       return finish(.ignoredSender, "sender \(sender) matches ignore rule '\(pattern)'")

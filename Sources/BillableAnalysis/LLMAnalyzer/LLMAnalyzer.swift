@@ -300,7 +300,7 @@ package final class LLMAnalyzer: Analyzer, Sendable {
   func merge(_ baseline: MessageAnalysis, answer: Answer, input: AnalysisInput) -> MessageAnalysis {
     var result = relabel(baseline, note: nil)
     guard baseline.reason != .automated, baseline.reason != .ignoredSender, baseline.reason != .ignoredSubject,
-      baseline.reason != .noTimekeeper, baseline.reason != .unparseable
+      baseline.reason != .noTimekeeper, baseline.reason != .unparseable, baseline.reason != .draft
     else { return result }
     var notes: [String] = []
     // Client and matter: only configured ones; a matter must belong to its client.
