@@ -278,4 +278,13 @@ struct DurationPhraseTests {
       #expect(candidates.isEmpty, "candidates: \(candidates)")
     }
   }
+
+  @Test("a message of thousands of durations is read up to a bound, with evidence of bounded length")
+  func manyDurations() {
+    let text = "I spent " + Array(repeating: "1 h", count: 5_000).joined(separator: " and ") + " on the SPA."
+    let (found, candidates) = DurationExtractor.extract(from: text)
+    #expect(candidates.count == DurationExtractor.mostCandidates)
+    #expect(found.count == DurationExtractor.mostCandidates)
+    #expect(found.allSatisfy { $0.minutes == 60 && $0.sentence.unicodeScalars.count <= DurationExtractor.longestEvidence + 1 })
+  }
 }

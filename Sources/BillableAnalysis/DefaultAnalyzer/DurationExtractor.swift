@@ -25,6 +25,20 @@ package enum DurationExtractor {
     package var isFirstPerson: Bool
   }
 
+  /// The sentence as evidence: trimmed, and cut after `longestEvidence` characters (a
+  /// "sentence" with no full stop can be a whole message, and it is stored with each entry).
+  static func evidence(_ sentence: String) -> String {
+    let trimmed = sentence.trimmingSpacesAndPunctuation
+    guard trimmed.unicodeScalars.count > longestEvidence else { return trimmed }
+    return String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(longestEvidence))) + "\u{2026}"
+  }
+
+  static let longestEvidence = 500
+
+  /// A message with more duration statements than this is a generated list or an attack,
+  /// not someone's account of their time: the rest are not read.
+  static let mostCandidates = 200
+
   /// Every candidate (taken or not) and the taken ones with their tasks.
   package static func extract(from text: String) -> (found: [Found], candidates: [DurationCandidate]) {
     var found: [Found] = []
@@ -39,23 +53,28 @@ package enum DurationExtractor {
         let bytes = Array(line[range])
         let sentence = String(decoding: bytes, as: UTF8.self)
         let tokens = tokenize(sentence)
+        var facts: SentenceFacts? = nil
+        var trimmed: String? = nil
         var index = 0
         while index < tokens.count {
+          guard candidates.count < mostCandidates else { return (found, candidates) }
           guard let match = matchDuration(tokens, at: index) else {
             index += 1
             continue
           }
           let phrase = Self.text(of: tokens, match.range, in: bytes)
-          var verdict = judge(tokens, match: match, sentence: sentence)
+          if facts == nil { facts = SentenceFacts(tokens) }
+          var verdict = judge(tokens, match: match, sentence: sentence, facts: facts)
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
           inDisclaimer = disclaimer
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
           let minutes = match.minutes
           if let minutes, verdict.taken {
             let task = taskPhrase(tokens, excluding: match.range, in: bytes)
+            if trimmed == nil { trimmed = evidence(sentence) }
             found.append(
               Found(
-                minutes: minutes, sentence: sentence.trimmingSpacesAndPunctuation, phrase: phrase, task: task,
+                minutes: minutes, sentence: trimmed ?? sentence, phrase: phrase, task: task,
                 isFirstPerson: verdict.firstPerson))
             candidates.append(DurationCandidate(text: phrase, minutes: minutes, taken: true, reason: verdict.reason))
           } else {
@@ -773,11 +792,50 @@ package enum DurationExtractor {
   static let deadlineAfter: Set<String> = ["notice", "deadline", "turnaround", "window", "period", "cooling"]
   static let relativeAfter: Set<String> = ["ago", "earlier", "later", "before", "prior", "beforehand", "afterwards"]
 
-  static func judge(_ tokens: [Token], match: Match, sentence: String) -> Verdict {
-    let words = tokens.compactMap(\.word)
-    let firstPerson = words.contains(where: firstPersonWords.contains)
-    let before = tokens[..<match.range.lowerBound]
-    let after = tokens[match.range.upperBound...]
+  /// What a sentence says whatever the duration judged in it: computed once per sentence, so
+  /// that a sentence of thousands of durations is not read once for each.
+  struct SentenceFacts {
+    var firstPerson = false
+    var thirdPerson = false
+    var workWord = false
+    var pastWork = false
+    /// A past work verb other than was/were/had/did.
+    var pastWorkVerb = false
+    var billingSummary = false
+    var scheduleWord = false
+    var totalTime = false
+
+    init(_ tokens: [Token]) {
+      var time = false
+      var total = false
+      for token in tokens {
+        guard let word = token.word else { continue }
+        if firstPersonWords.contains(word) { firstPerson = true }
+        if thirdPersonWords.contains(word) { thirdPerson = true }
+        if workWords.contains(word) { workWord = true }
+        if pastWorkWords.contains(word) {
+          pastWork = true
+          if !["was", "were", "had", "did"].contains(word) { pastWorkVerb = true }
+        }
+        if billingSummaryWords.contains(word) { billingSummary = true }
+        if scheduleWords.contains(word) { scheduleWord = true }
+        if word == "time" { time = true }
+        if word == "total" { total = true }
+      }
+      totalTime = time && total
+    }
+  }
+
+  /// Tokens on each side of a duration that its judgement reads. Real sentences have far
+  /// fewer; a bound keeps a hostile one-line list of durations linear.
+  static let contextTokens = 60
+
+  static func judge(_ tokens: [Token], match: Match, sentence: String, facts: SentenceFacts? = nil) -> Verdict {
+    let facts = facts ?? SentenceFacts(tokens)
+    let firstPerson = facts.firstPerson
+    let windowStart = max(0, match.range.lowerBound - contextTokens)
+    let before = tokens[windowStart..<match.range.lowerBound]
+    let after = tokens[match.range.upperBound..<min(tokens.count, match.range.upperBound + contextTokens)]
     let wordsBefore = before.compactMap(\.word)
     let wordsAfter = after.compactMap(\.word)
     guard let minutes = match.minutes else { return Verdict(taken: false, reason: "vague", firstPerson: firstPerson) }
@@ -829,24 +887,23 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     // A clock range next to a weekday or "When:" announces a meeting; it is not time spent.
-    if match.isRange, words.contains(where: scheduleWords.contains), !words.contains(where: pastWorkWords.contains) {
+    if match.isRange, facts.scheduleWord, !facts.pastWork {
       return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
     // Totals on an invoice or a retainer are billing history, not new work: counting them
     // would bill the same hours twice.
     let spendingBefore = wordsBefore.contains { ["spent", "spend", "spending", "worked", "took", "logged"].contains($0) }
-    if words.contains(where: billingSummaryWords.contains) && !spendingBefore {
+    if facts.billingSummary && !spendingBefore {
       return Verdict(taken: false, reason: "billing-summary", firstPerson: firstPerson)
     }
     // Whose time: someone else's, unless it is "we" or "I" as well.
-    let thirdPerson = words.contains(where: thirdPersonWords.contains) || startsWithNameAndWorkVerb(tokens, before: match.range.lowerBound)
+    let thirdPerson = facts.thirdPerson || startsWithNameAndWorkVerb(tokens, from: windowStart, before: match.range.lowerBound)
     if thirdPerson && !firstPerson {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
-    let describesWork = words.contains(where: workWords.contains) || match.isShorthand
-      || (words.contains("time") && words.contains("total"))  // "Total time today: 3.2 hrs"
-      || words.contains { pastWorkWords.contains($0) && !["was", "were", "had", "did"].contains($0) }
+    let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb
+      || facts.totalTime  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
     }
@@ -861,9 +918,9 @@ package enum DurationExtractor {
     "yesterday", "tonight", "overall", "actually", "only", "was", "were", "been", "has",
   ]
 
-  private static func startsWithNameAndWorkVerb(_ tokens: [Token], before end: Int) -> Bool {
-    guard end >= 2 else { return false }
-    for index in 0..<(end - 1) {
+  private static func startsWithNameAndWorkVerb(_ tokens: [Token], from start: Int, before end: Int) -> Bool {
+    guard end - start >= 2 else { return false }
+    for index in start..<(end - 1) {
       guard let verb = tokens[index + 1].word, ["spent", "worked", "billed", "logged"].contains(verb) else { continue }
       if let subject = tokens[index].word, !firstPersonWords.contains(subject), !notNames.contains(subject) {
         return true
