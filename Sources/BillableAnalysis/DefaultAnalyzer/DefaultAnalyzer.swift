@@ -148,6 +148,15 @@ package struct DefaultAnalyzer: Analyzer {
     for part in body.calendars {
       calendarEvents += CalendarReader.events(in: part.text, method: part.method, fallbackZone: zone)
     }
+    // An invitation is a scheduling message (REQUEST, CANCEL, REPLY, …). A calendar file with
+    // no method, or published, is an invitation only when it holds an event or two ("add to
+    // calendar" links); one of many events is someone's calendar, and billing each of its
+    // meetings would bill a year in one message.
+    let published = calendarEvents.filter { $0.method.isEmpty || $0.method == "PUBLISH" }
+    if published.count > Self.mostPublishedEvents {
+      calendarEvents.removeAll { $0.method.isEmpty || $0.method == "PUBLISH" }
+      evidence.append("a calendar file of \(published.count) published events: a calendar, not an invitation")
+    }
     if match.client == nil {
       for event in calendarEvents {
         let eventMatch = ClientMatcher.match(
@@ -374,6 +383,9 @@ package struct DefaultAnalyzer: Analyzer {
     endRun()
     return count
   }
+
+  /// Published events one message may bring as meetings (see `analyze`).
+  static let mostPublishedEvents = 3
 
   /// `YYYY-MM-DD` of `date` in the calendar's zone.
   package static func day(_ date: Date, calendar: Calendar) -> String {
