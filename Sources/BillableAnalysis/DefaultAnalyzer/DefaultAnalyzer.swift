@@ -157,6 +157,12 @@ package struct DefaultAnalyzer: Analyzer {
       calendarEvents.removeAll { $0.method.isEmpty || $0.method == "PUBLISH" }
       evidence.append("a calendar file of \(published.count) published events: a calendar, not an invitation")
     }
+    // One invitation is one event, with its recurrence exceptions under the same UID.
+    let invited = Set(calendarEvents.map(\.uid)).count
+    if invited > Self.mostInvitedEvents {
+      calendarEvents.removeAll()
+      evidence.append("\(invited) different events in one message: a calendar, not an invitation")
+    }
     if match.client == nil {
       for event in calendarEvents {
         let eventMatch = ClientMatcher.match(
@@ -384,8 +390,10 @@ package struct DefaultAnalyzer: Analyzer {
     return count
   }
 
-  /// Published events one message may bring as meetings (see `analyze`).
+  /// Published events one message may bring as meetings, and events of any kind (by UID)
+  /// (see `analyze`).
   static let mostPublishedEvents = 3
+  static let mostInvitedEvents = 10
 
   /// `YYYY-MM-DD` of `date` in the calendar's zone.
   package static func day(_ date: Date, calendar: Calendar) -> String {
