@@ -13,6 +13,11 @@ package enum CivilDate {
     return era * 146_097 + doe - 719_468
   }
 
+  /// Whether `year`-`month`-`day` is a day of the calendar ("31 Feb" is not).
+  package static func isValid(year: Int64, month: Int64, day: Int64) -> Bool {
+    (1...12).contains(month) && day >= 1 && date(fromDays: days(year: year, month: month, day: day)) == (year, month, day)
+  }
+
   /// (year, month, day) of a day number.
   package static func date(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
     let z = z0 + 719_468

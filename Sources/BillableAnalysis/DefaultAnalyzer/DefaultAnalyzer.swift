@@ -152,9 +152,10 @@ package struct DefaultAnalyzer: Analyzer {
     // no method, or published, is an invitation only when it holds an event or two ("add to
     // calendar" links); one of many events is someone's calendar, and billing each of its
     // meetings would bill a year in one message.
-    let published = calendarEvents.filter { $0.method.isEmpty || $0.method == "PUBLISH" }
+    let isPublished = { (event: CalendarReader.Event) in event.method.isEmpty || event.method == "PUBLISH" }
+    let published = calendarEvents.filter(isPublished)
     if published.count > Self.mostPublishedEvents {
-      calendarEvents.removeAll { $0.method.isEmpty || $0.method == "PUBLISH" }
+      calendarEvents.removeAll(where: isPublished)
       evidence.append("a calendar file of \(published.count) published events: a calendar, not an invitation")
     }
     // One invitation is one event, with its recurrence exceptions under the same UID.
@@ -379,9 +380,7 @@ package struct DefaultAnalyzer: Analyzer {
         continue
       }
       if byte & 0xC0 != 0x80 { runLength += 1 }  // characters, not bytes
-      // The lead byte tells the script: E0 and E1 start U+0800–U+1FFF, E3 to ED start
-      // U+3000–U+DFFF, EF starts U+F000–U+FFFF (see `DurationExtractor.isSpacelessScript`).
-      if byte == 0xE0 || byte == 0xE1 || (byte >= 0xE3 && byte <= 0xED) || byte == 0xEF { runSpaceless += 1 }
+      if DurationExtractor.isSpacelessLead(byte) { runSpaceless += 1 }
       let isWordByte = byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
       if isWordByte && !inWord { runWords += 1 }
       inWord = isWordByte

@@ -53,7 +53,8 @@ package enum DurationExtractor {
         let bytes = Array(line[range])
         let sentence = String(decoding: bytes, as: UTF8.self)
         let tokens = tokenize(sentence)
-        var facts: SentenceFacts? = nil
+        // What the sentence says is read once, when its first duration is judged.
+        lazy var facts = SentenceFacts(tokens)
         var trimmed: String? = nil
         var index = 0
         while index < tokens.count {
@@ -63,8 +64,7 @@ package enum DurationExtractor {
             continue
           }
           let phrase = Self.text(of: tokens, match.range, in: bytes)
-          if facts == nil { facts = SentenceFacts(tokens) }
-          var verdict = judge(tokens, match: match, sentence: sentence, facts: facts)
+          var verdict = judge(tokens, match: match, facts: facts)
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
           inDisclaimer = disclaimer
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
@@ -461,10 +461,16 @@ package enum DurationExtractor {
   }
 
   /// Scripts written without spaces between words, roughly: Thai, Lao, Tibetan, Myanmar,
-  /// Khmer and their neighbours (U+0800–U+1FFF, three-byte UTF-8 led by E0 or E1), and CJK,
-  /// kana and Hangul (U+3000–U+D7FF), CJK compatibility and full-width forms (U+F900–U+FFEF).
+  /// Khmer and their neighbours (U+0800–U+1FFF), CJK, kana and Hangul (U+3000–U+DFFF), CJK
+  /// compatibility and full-width forms (U+F000–U+FFFF). The ranges are those whose UTF-8
+  /// starts with E0, E1, E3–ED or EF (`isSpacelessLead`), so a count over bytes agrees.
   package static func isSpacelessScript(_ value: UInt32) -> Bool {
-    (0x0800...0x1FFF).contains(value) || (0x3000...0xD7FF).contains(value) || (0xF900...0xFFEF).contains(value)
+    (0x0800...0x1FFF).contains(value) || (0x3000...0xDFFF).contains(value) || (0xF000...0xFFFF).contains(value)
+  }
+
+  /// The first byte of a character of `isSpacelessScript`.
+  package static func isSpacelessLead(_ byte: UInt8) -> Bool {
+    byte == 0xE0 || byte == 0xE1 || (byte >= 0xE3 && byte <= 0xED) || byte == 0xEF
   }
 
   /// The end of "d.d.d" (three or more dot-separated groups of digits) starting at `start`.
@@ -830,8 +836,7 @@ package enum DurationExtractor {
   /// fewer; a bound keeps a hostile one-line list of durations linear.
   static let contextTokens = 60
 
-  static func judge(_ tokens: [Token], match: Match, sentence: String, facts: SentenceFacts? = nil) -> Verdict {
-    let facts = facts ?? SentenceFacts(tokens)
+  static func judge(_ tokens: [Token], match: Match, facts: SentenceFacts) -> Verdict {
     let firstPerson = facts.firstPerson
     let windowStart = max(0, match.range.lowerBound - contextTokens)
     let before = tokens[windowStart..<match.range.lowerBound]

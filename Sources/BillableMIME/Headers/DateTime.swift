@@ -92,9 +92,7 @@ enum DateTimeParser {
     guard var y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d) else { return nil }
     if y < 50 { y += 2000 } else if y < 1000 { y += 1900 }  // RFC 5322 section 4.3
     // "31 Feb" is no day: rolled over it would bill work to 3 March.
-    let isLeap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let monthLength: Int64 = m == 2 ? (isLeap ? 29 : 28) : ([4, 6, 9, 11].contains(m) ? 30 : 31)
-    guard d <= monthLength else { return nil }
+    guard CivilDate.isValid(year: y, month: m, day: d) else { return nil }
     let h = hour ?? 0
     guard (0...23).contains(h), (0...59).contains(minute), (0...60).contains(second) else { return nil }
     let days = CivilDate.days(year: y, month: m, day: d)

@@ -62,10 +62,7 @@ struct Merge: ParsableCommand {
     let manifest: [String: Any] = [
       "merged_from": merged, "database": storeOptions.db, "started_at": Scan.timestamp(started),
       "finished_at": Scan.timestamp(finished), "seconds": (finished.timeIntervalSince(started) * 1000).rounded() / 1000,
-      "store": [
-        "messages": totals.messagesByStatus.values.reduce(0, +), "messages_by_status": totals.messagesByStatus,
-        "entries": totals.entries, "hours": totals.hours, "amount": totals.amount,
-      ],
+      "store": ScanJob.manifest(of: totals),
     ]
     do {
       try Dataset.write(store, manifest: manifest, to: out)

@@ -62,9 +62,9 @@ struct Scan: AsyncParsableCommand {
   static func isDay(_ text: String) -> Bool {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-      let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]), (1...12).contains(month), day >= 1
+      let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2])
     else { return false }
-    return CivilDate.date(fromDays: CivilDate.days(year: year, month: month, day: day)) == (year, month, day)
+    return CivilDate.isValid(year: year, month: month, day: day)
   }
 
   static func parseShard(_ text: String) -> (Int, Int)? {
@@ -151,6 +151,14 @@ struct ScanJob {
     var isPartial: Bool { summary.isPartial }
   }
 
+  /// The store's totals as run.json gives them (scan and merge).
+  static func manifest(of totals: (entries: Int, hours: Double, amount: Double, messagesByStatus: [String: Int])) -> [String: Any] {
+    [
+      "messages": totals.messagesByStatus.values.reduce(0, +), "messages_by_status": totals.messagesByStatus,
+      "entries": totals.entries, "hours": totals.hours, "amount": totals.amount,
+    ]
+  }
+
   func run(progress: @escaping @Sendable (ScanProgress) -> Void) async throws -> Outcome {
     MallocTuning.keepFreedMemory()
     let lock = try ScanLock(databasePath: database)
@@ -209,10 +217,7 @@ struct ScanJob {
       "read_failures": summary.readFailures, "problems": summary.problems, "batches": summary.batches,
       "settled": summary.settled,
     ]
-    let storeTotals: [String: Any] = [
-      "messages": totals.messagesByStatus.values.reduce(0, +), "messages_by_status": totals.messagesByStatus,
-      "entries": totals.entries, "hours": totals.hours, "amount": totals.amount,
-    ]
+    let storeTotals = Self.manifest(of: totals)
     let optionValues: [String: Any] = [
       "batch_size": batchSize, "jobs": jobs, "since": since ?? NSNull(),
       "shard": shard.map { "\($0.index)/\($0.count)" } ?? NSNull(), "cache": cacheDirectory ?? NSNull(),
