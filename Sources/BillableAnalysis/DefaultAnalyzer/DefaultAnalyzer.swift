@@ -14,7 +14,7 @@ import Foundation
 package struct DefaultAnalyzer: Analyzer {
   package static let name = "default"
   /// Bump when behaviour changes: cached results of older versions are then stale.
-  package static let version = "1.3.0"
+  package static let version = "1.4.0"
 
   package let configuration: Configuration
   package let fingerprint: AnalyzerFingerprint
@@ -147,6 +147,12 @@ package struct DefaultAnalyzer: Analyzer {
     var calendarEvents: [CalendarReader.Event] = []
     for part in body.calendars {
       calendarEvents += CalendarReader.events(in: part.text, method: part.method, fallbackZone: zone)
+    }
+    // The same event twice is one meeting: Google and Outlook send an invitation inline and
+    // again as invite.ics. An occurrence is its UID, SEQUENCE and times.
+    var seenEvents: Set<String> = []
+    calendarEvents.removeAll { event in
+      !seenEvents.insert("\(event.uid)|\(event.sequence)|\(event.start.map(\.timeIntervalSince1970) ?? -1)|\(event.end.map(\.timeIntervalSince1970) ?? -1)|\(event.isCancelled)").inserted
     }
     // An invitation is a scheduling message (REQUEST, CANCEL, REPLY, …). A calendar file with
     // no method, or published, is an invitation only when it holds an event or two ("add to

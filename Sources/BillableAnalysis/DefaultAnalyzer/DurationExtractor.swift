@@ -49,7 +49,10 @@ package enum DurationExtractor {
     // and only those become Strings and tokens.
     for line in logicalLines(bytes) {
       var inDisclaimer: Bool? = nil
-      for range in sentenceRanges(inLogicalLine: line) where mayHoldDuration(line[range]) {
+      var previousSentence: Range<Int>? = nil
+      for range in sentenceRanges(inLogicalLine: line) {
+        defer { previousSentence = range }
+        guard mayHoldDuration(line[range]) else { continue }
         let bytes = Array(line[range])
         let sentence = String(decoding: bytes, as: UTF8.self)
         let tokens = tokenize(sentence)
@@ -65,12 +68,27 @@ package enum DurationExtractor {
           }
           let phrase = Self.text(of: tokens, match.range, in: bytes)
           var verdict = judge(tokens, match: match, facts: facts)
+          // A terse time note after the work it is for: "Reviewed the three statements. 2h30m."
+          var workBefore: String? = nil
+          if verdict.reason == "no-work-described", tokens.count <= match.range.count + 3, let previous = previousSentence {
+            let before = String(decoding: line[previous], as: UTF8.self)
+            let facts = SentenceFacts(tokenize(before))
+            if facts.workWord || facts.pastWorkVerb {
+              verdict = Verdict(taken: true, reason: "explicit", firstPerson: verdict.firstPerson)
+              workBefore = before
+            }
+          }
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
           inDisclaimer = disclaimer
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
           let minutes = match.minutes
           if let minutes, verdict.taken {
-            let task = taskPhrase(tokens, excluding: match.range, in: bytes)
+            var task = taskPhrase(tokens, excluding: match.range, in: bytes)
+            if let workBefore {
+              task = Self.workClause(workBefore)
+              trimmed = evidence(
+                workBefore.trimmingCharacters(in: .whitespaces) + " " + sentence.trimmingCharacters(in: .whitespaces))
+            }
             if trimmed == nil { trimmed = evidence(sentence) }
             found.append(
               Found(
@@ -86,6 +104,20 @@ package enum DurationExtractor {
       }
     }
     return (found, candidates)
+  }
+
+  /// The work a terse time note is for, from the sentence before it: without a greeting
+  /// ("Priya - reviewed the statements." gives "reviewed the statements") or the full stop.
+  static func workClause(_ sentence: String) -> String {
+    var clause = Substring(sentence.trimmingCharacters(in: .whitespaces))
+    for separator in [" - ", " \u{2013} ", ", "] {
+      if let range = clause.range(of: separator), clause[..<range.lowerBound].split(separator: " ").count <= 2 {
+        clause = clause[range.upperBound...]
+        break
+      }
+    }
+    while let last = clause.last, last == "." || last == "!" || last == ";" { clause = clause.dropLast() }
+    return String(clause)
   }
 
   // MARK: - Sentences and tokens
@@ -110,7 +142,7 @@ package enum DurationExtractor {
         if (bytes[index] == 0x3A || bytes[index] == 0x2E), index + 1 < end, isDigit(bytes[index + 1]) { return true }
         var next = index
         while next < end, isSpace(bytes[next]) { next += 1 }
-        if next < end, bytes[next] == 0x2D {
+        if next < end, bytes[next] == 0x2D || bytes[next] == 0x2B {  // "45-minute", "2+ hours"
           next += 1
           while next < end, isSpace(bytes[next]) { next += 1 }
         }
@@ -119,12 +151,22 @@ package enum DurationExtractor {
         if follower >= 0x80 { return true }
         let lower = follower | 0x20
         if lower == 0x68 || lower == 0x6D || lower == 0x61 || lower == 0x70 { return true }  // h m a p
+        // Stunden, Std., ore, ora, uur, uren
+        if lower == 0x73 || lower == 0x6F || lower == 0x75 {
+          if hasWord(bytes, at: next, "st") || hasWord(bytes, at: next, "ore") || hasWord(bytes, at: next, "ora")
+            || hasWord(bytes, at: next, "uur") || hasWord(bytes, at: next, "uren")
+          {
+            return true
+          }
+        }
         continue
       }
       let lower = byte | 0x20
-      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 {  // h, m, q, f
+      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 || lower == 0x73 || lower == 0x75 {
+        // hour, half, min(ute), quarter, full; heure, hora, Stunde, uur
         if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
-          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full")
+          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full") || hasWord(bytes, at: index, "heure")
+          || hasWord(bytes, at: index, "hora") || hasWord(bytes, at: index, "stund") || hasWord(bytes, at: index, "uur")
         {
           return true
         }
@@ -516,13 +558,29 @@ package enum DurationExtractor {
     var isShorthand = false
   }
 
-  static let hourUnits: Set<String> = ["h", "hr", "hrs", "hour", "hours", "hs"]
-  static let minuteUnits: Set<String> = ["min", "mins", "minute", "minutes", "mn"]
+  // Units and number words in English and in the languages of European practice: French,
+  // German, Spanish, Italian, Dutch ("2 heures", "3 Std.", "1 ora e mezza", "2 uur").
+  static let hourUnits: Set<String> = [
+    "h", "hr", "hrs", "hour", "hours", "hs", "heure", "heures", "stunde", "stunden", "std", "hora", "horas", "ora",
+    "ore", "uur", "uren",
+  ]
+  static let minuteUnits: Set<String> = [
+    "min", "mins", "minute", "minutes", "mn", "minuten", "minuto", "minutos", "minuti", "minuut",
+  ]
   static let numberWords: [String: Double] = [
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fortyfive": 45, "fifty": 50,
     "sixty": 60, "ninety": 90,
+    "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dix": 10, "quinze": 15, "vingt": 20, "trente": 30,
+    "ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "zehn": 10, "fünfzehn": 15,
+    "zwanzig": 20, "dreißig": 30,
+    "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "diez": 10, "quince": 15, "veinte": 20,
+    "treinta": 30, "due": 2, "tre": 3, "een": 1, "twee": 2, "drie": 3, "d'une": 1, "d'un": 1,
   ]
+  /// "and" before "a half" or more minutes: "2 horas y media", "deux heures et demie".
+  static let conjunctions: Set<String> = ["and", "et", "y", "und", "e", "en"]
+  /// Half, alone after a conjunction ("et demie") or before an hour unit ("une demi-heure").
+  static let halfWords: Set<String> = ["half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo"]
 
   private static func isHourUnit(_ token: Token?) -> Bool { token?.word.map(hourUnits.contains) ?? false }
   private static func isMinuteUnit(_ token: Token?) -> Bool {
@@ -548,6 +606,7 @@ package enum DurationExtractor {
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
     if let range = matchClockRange(tokens, at: index) { return range }
+    if let word = tokens[index].word, let half = matchHalf(word, tokens, at: index) { return half }
     if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) {
       // "an hour and 15 minutes" is one duration, as "1 hour and 15 minutes" is.
       if phrase.minutes == 60, tokens[phrase.range.upperBound - 1].word == "hour" {
@@ -556,6 +615,22 @@ package enum DurationExtractor {
       return phrase
     }
     return matchQuantity(tokens, at: index)
+  }
+
+  /// "une demi-heure", "eine halbe Stunde", "media hora", "mezz'ora", "anderthalb Stunden".
+  private static func matchHalf(_ word: String, _ tokens: [Token], at index: Int) -> Match? {
+    if word == "mezz'ora" { return Match(range: index..<(index + 1), minutes: 30) }
+    if word == "un'ora" { return Match(range: index..<(index + 1), minutes: 60) }
+    let minutes: Double
+    switch word {
+    case "anderthalb", "eineinhalb": minutes = 90
+    case _ where halfWords.contains(word): minutes = 30  // "half uur", "half-hour"
+    default: return nil
+    }
+    var unit = index + 1
+    if tokens[safe: unit]?.kind == .symbol("-") { unit += 1 }
+    guard isHourUnit(tokens[safe: unit]) else { return nil }
+    return Match(range: index..<(unit + 1), minutes: minutes)
   }
 
   /// Fixed phrases built on "hour" without a digit.
@@ -607,6 +682,13 @@ package enum DurationExtractor {
     }
     guard let (value, afterNumber) = quantity(tokens, at: index) else { return nil }
     var j = afterNumber
+    if let range = matchQuantityRange(tokens, from: index, lower: value, separator: afterNumber) { return range }
+    // "1 and a half hours", "2 and a half hrs"
+    if tokens[safe: j]?.word == "and", tokens[safe: j + 1]?.word == "a", tokens[safe: j + 2]?.word == "half",
+      isHourUnit(tokens[safe: j + 3])
+    {
+      return Match(range: index..<(j + 4), minutes: (value + 0.5) * 60)
+    }
     // "45-minute call": the hyphen joins the number to its unit; "2+ hours" is at least 2.
     if let joiner = tokens[safe: j], joiner.kind == .symbol("-") || joiner.kind == .symbol("+"),
       isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1])
@@ -628,6 +710,26 @@ package enum DurationExtractor {
       match.isShorthand = true
       return match
     }
+    return nil
+  }
+
+  /// "2-3 hours", "2 to 3 hours", "2 or 3 hours", "between 2 and 3 hours": a range is billed at
+  /// its lower end, since billing more than the time spent is never right.
+  private static func matchQuantityRange(_ tokens: [Token], from index: Int, lower: Double, separator: Int) -> Match? {
+    guard let kind = tokens[safe: separator]?.kind else { return nil }
+    switch kind {
+    case .symbol("-"), .symbol("\u{2013}"), .word("to"), .word("or"): break
+    case .word("and") where index > 0 && tokens[index - 1].word == "between": break
+    default: return nil
+    }
+    guard lower > 0, let (upper, afterUpper) = quantity(tokens, at: separator + 1), upper > lower else { return nil }
+    if isHourUnit(tokens[safe: afterUpper]) {
+      // Only whole units: "2-3 hours and 30 minutes" is no simple range.
+      let whole = hoursAndMinutes(tokens, from: separator + 1, hours: upper, after: afterUpper + 1)
+      guard whole.range.upperBound == afterUpper + 1 else { return nil }
+      return Match(range: index..<(afterUpper + 1), minutes: lower * 60)
+    }
+    if isMinuteUnit(tokens[safe: afterUpper]) { return Match(range: index..<(afterUpper + 1), minutes: lower) }
     return nil
   }
 
@@ -653,10 +755,14 @@ package enum DurationExtractor {
     var end = start
     var k = start
     if tokens[safe: k]?.kind == .symbol("."), tokens[safe: k + 1]?.number != nil { k += 1 }  // "2 h. 30 min."
-    if tokens[safe: k]?.word == "and" { k += 1 }
+    let conjunction = tokens[safe: k]?.word.map(conjunctions.contains) ?? false
+    if conjunction { k += 1 }
     if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
       minutes += 30
       end = k + 2
+    } else if conjunction, let word = tokens[safe: k]?.word, halfWords.contains(word) {
+      minutes += 30  // "2 heures et demie", "2 horas y media"
+      end = k + 1
     } else if let (more, afterMore) = quantity(tokens, at: k) {
       if isMinuteUnit(tokens[safe: afterMore]) {
         minutes += more
@@ -758,21 +864,34 @@ package enum DurationExtractor {
     var firstPerson: Bool
   }
 
+  // The word lists hold English and, where a statement of one's own time needs them, the
+  // common words of French, German, Spanish, Italian and Dutch.
   static let firstPersonWords: Set<String> = [
     "i", "i've", "i'd", "i'm", "i'll", "me", "my", "we", "we've", "we'd", "our", "us", "myself", "ourselves",
+    "j'ai", "je", "nous", "ich", "wir", "ik", "wij",
   ]
-  static let thirdPersonWords: Set<String> = ["he", "she", "they", "his", "her", "their", "he's", "she's", "they've"]
+  static let thirdPersonWords: Set<String> = [
+    "he", "she", "they", "his", "her", "their", "he's", "she's", "they've", "him", "them",
+  ]
   static let futureWords: Set<String> = [
     "will", "i'll", "we'll", "you'll", "shall", "going", "gonna", "plan", "planning", "expect", "expected", "expecting",
     "estimate", "estimated", "anticipate", "anticipated", "need", "needs", "schedule", "scheduled", "scheduling", "book",
     "booked", "let's", "lets", "can", "could", "would", "should", "may", "might", "propose", "proposed", "tomorrow",
     "next", "upcoming", "budget", "budgeted", "quote", "allow", "allocate", "reserve", "block", "hold", "probably",
     "likely", "want", "wants", "require", "requires", "required", "take", "takes", "set",
+    "prendra", "prendre", "vais", "allons", "demain", "prévoir", "prévu", "prévue", "devrait", "faudra", "wird", "werde",
+    "werden", "dauern", "geplant", "brauchen", "tomará", "llevará", "mañana", "voy", "vamos", "necesitaré", "será",
+    "debería", "domani", "richiederà", "servirà", "sarà", "zal", "zullen", "gaat", "durera", "dureront", "durará",
+    "durerà", "dauert", "duurt", "give",
   ]
   static let pastWorkWords: Set<String> = [
     "spent", "worked", "took", "billed", "logged", "recorded", "reviewed", "drafted", "revised", "prepared", "researched",
     "had", "did", "was", "were", "attended", "lasted", "ran", "called", "met", "discussed", "finished", "completed",
     "put",
+    "passé", "passée", "consacré", "consacrée", "travaillé", "gearbeitet", "verbracht", "aufgewendet", "investiert",
+    "telefoniert", "geprüft", "besprochen", "dediqué", "dedicado", "dedicamos", "pasé", "trabajé", "trabajado",
+    "invertí", "invertido", "revisé", "lavorato", "dedicato", "impiegato", "speso", "besteed", "gewerkt", "duré",
+    "dauerte", "duró", "durato", "duurde",
   ]
   static let workWords: Set<String> = [
     "spent", "spend", "spending", "worked", "working", "work", "call", "calls", "called", "meeting", "meetings", "met",
@@ -786,6 +905,9 @@ package enum DurationExtractor {
     "finalize", "finalise", "finalized", "finalised", "finalizing", "finalising", "negotiate", "update", "updated",
     "updating", "coordinate", "coordinated", "coordinating", "summarize", "summarized", "phone", "spoke", "talked",
     "drafts", "mark", "comment", "conferred", "conferring", "strategy", "billable", "chargeable", "timesheet",
+    "réunion", "appel", "contrat", "relecture", "révision", "rédaction", "audience", "besprechung", "telefonat",
+    "vertrag", "prüfung", "entwurf", "sitzung", "reunión", "llamada", "contrato", "revisión", "informe", "borrador",
+    "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg",
   ]
   static let billingSummaryWords: Set<String> = [
     "invoice", "invoices", "invoiced", "invoicing", "retainer", "statement", "prebill", "write-off", "writeoff",
@@ -794,9 +916,14 @@ package enum DurationExtractor {
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
   ]
-  static let deadlineBefore: Set<String> = ["within", "in", "every", "per", "after", "before", "each", "under", "over"]
+  static let deadlineBefore: Set<String> = [
+    "within", "in", "every", "per", "after", "before", "each", "under", "over", "dans", "sous", "innerhalb", "binnen",
+    "dentro", "entro", "pro", "par", "por",
+  ]
   static let deadlineAfter: Set<String> = ["notice", "deadline", "turnaround", "window", "period", "cooling"]
-  static let relativeAfter: Set<String> = ["ago", "earlier", "later", "before", "prior", "beforehand", "afterwards"]
+  static let relativeAfter: Set<String> = [
+    "ago", "earlier", "later", "before", "prior", "beforehand", "afterwards", "fa", "geleden", "später", "después",
+  ]
 
   /// What a sentence says whatever the duration judged in it: computed once per sentence, so
   /// that a sentence of thousands of durations is not read once for each.
@@ -814,11 +941,17 @@ package enum DurationExtractor {
     init(_ tokens: [Token]) {
       var time = false
       var total = false
-      for token in tokens {
+      for (index, token) in tokens.enumerated() {
         guard let word = token.word else { continue }
         if firstPersonWords.contains(word) { firstPerson = true }
+        // Spanish "he dedicado", "he trabajado": I have, not he.
+        if word == "he", let next = tokens[safe: index + 1]?.word, next.hasSuffix("ado") || next.hasSuffix("ido") {
+          firstPerson = true
+          continue
+        }
         if thirdPersonWords.contains(word) { thirdPerson = true }
-        if workWords.contains(word) { workWord = true }
+        // "redlines", "calls": plurals of the work words
+        if workWords.contains(word) || (word.hasSuffix("s") && workWords.contains(String(word.dropLast()))) { workWord = true }
         if pastWorkWords.contains(word) {
           pastWork = true
           if !["was", "were", "had", "did"].contains(word) { pastWorkVerb = true }
@@ -850,10 +983,17 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "relative", firstPerson: firstPerson)
     }
     if wordsAfter.starts(with: ["from", "now"]) { return Verdict(taken: false, reason: "relative", firstPerson: firstPerson) }
+    // "il y a 2 heures", "vor 2 Stunden", "hace 2 horas"
+    if wordsBefore.last == "vor" || wordsBefore.last == "hace" || wordsBefore.suffix(3) == ["il", "y", "a"] {
+      return Verdict(taken: false, reason: "relative", firstPerson: firstPerson)
+    }
     // Deadlines: "within 24 hours", "48-hour notice", "24 hours' notice", "in 2 hours", "every 2 hours".
     let previousWord = before.last?.word
     let putIn = previousWord == "in" && ["put", "logged", "clocked"].contains(wordsBefore.dropLast().last ?? "")
-    if let previousWord, deadlineBefore.contains(previousWord), !match.isRange, !putIn {
+    // "I spent over 3 hours", "took just under an hour": a past verb makes over/under a measure.
+    let measured = (previousWord == "over" || previousWord == "under")
+      && wordsBefore.dropLast().suffix(3).contains(where: pastWorkWords.contains)
+    if let previousWord, deadlineBefore.contains(previousWord), !match.isRange, !putIn, !measured {
       return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
     }
     if wordsAfter.prefix(2).contains(where: deadlineAfter.contains) {
@@ -903,11 +1043,16 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "billing-summary", firstPerson: firstPerson)
     }
     // Whose time: someone else's, unless it is "we" or "I" as well.
-    let thirdPerson = facts.thirdPerson || startsWithNameAndWorkVerb(tokens, from: windowStart, before: match.range.lowerBound)
+    // Someone else's time names them before it ("he spent 2 hours", "their team took 3 hours");
+    // after it they are only the object ("2 hours on their comments").
+    let thirdPerson = (facts.thirdPerson && wordsBefore.contains(where: thirdPersonWords.contains))
+      || startsWithNameAndWorkVerb(tokens, from: windowStart, before: match.range.lowerBound)
     if thirdPerson && !firstPerson {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
-    let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb
+    // A labelled figure is a time entry: "Time: 0.5h", "Hours spent: 2".
+    let labelled = before.last?.kind == .symbol(":") && wordsBefore.last.map(timeLabels.contains) == true
+    let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled
       || facts.totalTime  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
