@@ -153,8 +153,8 @@ package enum DurationExtractor {
         if lower == 0x68 || lower == 0x6D || lower == 0x61 || lower == 0x70 { return true }  // h m a p
         // Stunden, Std., ore, ora, uur, uren
         if lower == 0x73 || lower == 0x6F || lower == 0x75 {
-          if hasWord(bytes, at: next, "st") || hasWord(bytes, at: next, "ore") || hasWord(bytes, at: next, "ora")
-            || hasWord(bytes, at: next, "uur") || hasWord(bytes, at: next, "uren")
+          if hasWord(bytes, at: next, "std") || hasWord(bytes, at: next, "stund") || hasWord(bytes, at: next, "ore")
+            || hasWord(bytes, at: next, "ora") || hasWord(bytes, at: next, "uur") || hasWord(bytes, at: next, "uren")
           {
             return true
           }
@@ -606,7 +606,12 @@ package enum DurationExtractor {
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
     if let range = matchClockRange(tokens, at: index) { return range }
-    if let word = tokens[index].word, let half = matchHalf(word, tokens, at: index) { return half }
+    // Every half word starts with a, d, e, h, m or u: most words are passed over unhashed.
+    if let word = tokens[index].word, let first = word.utf8.first, [0x61, 0x64, 0x65, 0x68, 0x6D, 0x75].contains(first),
+      let half = matchHalf(word, tokens, at: index)
+    {
+      return half
+    }
     if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) {
       // "an hour and 15 minutes" is one duration, as "1 hour and 15 minutes" is.
       if phrase.minutes == 60, tokens[phrase.range.upperBound - 1].word == "hour" {
@@ -909,6 +914,8 @@ package enum DurationExtractor {
     "vertrag", "prüfung", "entwurf", "sitzung", "reunión", "llamada", "contrato", "revisión", "informe", "borrador",
     "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg",
   ]
+  /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
+  static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
   static let billingSummaryWords: Set<String> = [
     "invoice", "invoices", "invoiced", "invoicing", "retainer", "statement", "prebill", "write-off", "writeoff",
   ]
@@ -950,8 +957,7 @@ package enum DurationExtractor {
           continue
         }
         if thirdPersonWords.contains(word) { thirdPerson = true }
-        // "redlines", "calls": plurals of the work words
-        if workWords.contains(word) || (word.hasSuffix("s") && workWords.contains(String(word.dropLast()))) { workWord = true }
+        if workWordsAndPlurals.contains(word) { workWord = true }
         if pastWorkWords.contains(word) {
           pastWork = true
           if !["was", "were", "had", "did"].contains(word) { pastWorkVerb = true }
