@@ -143,6 +143,28 @@ package struct EntrySource: Codable, Sendable, Hashable {
   }
 }
 
+/// What the entries a person has reviewed (approved, edited, rejected) cover. Settling makes
+/// no new entry from their messages, so an analyzer upgrade or a config change never bills
+/// again what someone already approved or rejected.
+package struct ReviewedCoverage: Sendable {
+  package var entryIDs: Set<String> = []
+  /// `key(timekeeper:basis:contentHash:)` of each message a reviewed entry was made from.
+  package var sources: Set<String> = []
+
+  package init(entryIDs: Set<String> = [], sources: Set<String> = []) {
+    self.entryIDs = entryIDs
+    self.sources = sources
+  }
+
+  package static func key(timekeeper: String, basis: String, contentHash: String) -> String {
+    timekeeper + "\u{1F}" + basis + "\u{1F}" + contentHash
+  }
+
+  package func covers(_ row: DraftRow) -> Bool {
+    sources.contains(Self.key(timekeeper: row.timekeeper, basis: row.entry.basis.rawValue, contentHash: row.contentHash))
+  }
+}
+
 /// One unsettled entry as the store keeps it, with what settling needs of its message.
 package struct DraftRow: Sendable, Hashable {
   package var contentHash: String

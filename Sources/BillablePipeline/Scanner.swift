@@ -26,6 +26,8 @@ package protocol ScanStore: AnyObject {
   func record(_ problems: [Problem], runID: Int) throws
   /// Unsettled entries of one basis, in settling order (see `Settlement`).
   func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws
+  /// What the entries a person has reviewed cover (see `Settlement`).
+  func reviewedCoverage() throws -> ReviewedCoverage
   /// Replaces the draft entries with what `produce` writes, in one transaction.
   func replaceDraftEntries(_ produce: (_ write: (SettledEntry) throws -> Void) throws -> Void) throws
 }

@@ -13,12 +13,17 @@ import BillableModel
 ///   cancel wins a tie, then the later message); a winning cancel removes the entry.
 /// - Estimates are summed per timekeeper, client, matter, work day and activity, and only
 ///   then rounded (`group_estimates`), so a minimum increment per email never inflates a bill.
+/// - An entry a person has reviewed is never replaced, and the messages it was made from make
+///   no other entry of its basis: an approved entry is not billed again under a new id after
+///   an analyzer upgrade, and a message that joins an approved day's estimates is billed in
+///   an entry of its own.
 package enum Settlement {
   /// Replaces the store's draft entries with freshly settled ones; returns how many.
   @discardableResult
   package static func settle(_ store: any ScanStore, configuration: Configuration) throws -> Int {
     let pricing = Pricing(configuration: configuration)
     var count = 0
+    let reviewed = try store.reviewedCoverage()
     try store.replaceDraftEntries { write in
       func emit(_ entry: SettledEntry) throws {
         count += 1
@@ -26,7 +31,7 @@ package enum Settlement {
       }
       var explicitCopies = Copies()
       try store.forEachDraft(basis: .explicit) { row in
-        guard !explicitCopies.isLaterCopy(row) else { return }
+        guard !explicitCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
         let id = entryID([row.contentHash, row.timekeeper, "explicit", String(row.entry.position), row.analyzer])
         try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
       }
@@ -60,7 +65,9 @@ package enum Settlement {
         let minutes = ((group.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100
         guard minutes > 0 else { return }
         let narrative = group.count == 1 ? first.entry.narrative : groupNarrative(group, configuration)
-        let id = entryID(["estimated"] + groupKey)
+        var id = entryID(["estimated"] + groupKey)
+        // The day's entry is reviewed already: what came since is an entry of its own.
+        if reviewed.entryIDs.contains(id) { id = entryID(["estimated"] + groupKey + group.map(\.contentHash)) }
         try emit(make(id, group, minutes: minutes, narrative: narrative, pricing, configuration))
       }
       try store.forEachDraft(basis: .estimated) { row in
@@ -70,7 +77,7 @@ package enum Settlement {
           groupKey = key
         }
         // Rows arrive by group, then date and content hash: a message's copies sit together.
-        guard !estimateCopies.isLaterCopy(row) else { return }
+        guard !estimateCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
         guard configuration.billing.groupEstimates else {
           let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
           try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))

@@ -233,5 +233,24 @@ enum Migrations {
       CREATE INDEX messages_by_status ON messages(status);
       """
     ),
+    (
+      // Who reviewed which entry, when, and what they changed (`billable review`). No
+      // reference to entries: the history outlives an entry a later scan settles away.
+      "v3-entry-reviews",
+      """
+      CREATE TABLE entry_reviews (
+        review_id   INTEGER PRIMARY KEY,
+        entry_id    TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        by          TEXT NOT NULL,
+        action      TEXT NOT NULL CHECK (action IN ('approve', 'edit', 'reject')),
+        field       TEXT,
+        old_value   TEXT,
+        new_value   TEXT,
+        note        TEXT
+      );
+      CREATE INDEX entry_reviews_by_entry ON entry_reviews(entry_id);
+      """
+    ),
   ]
 }

@@ -326,6 +326,12 @@ package final class Store {
         """
         INSERT OR IGNORE INTO main.entry_sources
           SELECT es.* FROM other.entry_sources es JOIN other.entries e ON e.entry_id = es.entry_id WHERE e.status <> 'draft';
+        INSERT INTO main.entry_reviews (entry_id, at, by, action, field, old_value, new_value, note)
+          SELECT o.entry_id, o.at, o.by, o.action, o.field, o.old_value, o.new_value, o.note FROM other.entry_reviews o
+          WHERE NOT EXISTS (
+            SELECT 1 FROM main.entry_reviews r WHERE r.entry_id = o.entry_id AND r.at = o.at AND r.by = o.by
+              AND r.action = o.action AND r.field IS o.field AND r.new_value IS o.new_value)
+          ORDER BY o.review_id;
         DELETE FROM main.meta WHERE key = 'settled';
         """)
       return counts
@@ -514,9 +520,16 @@ package final class Store {
   }
 
   /// Streams entries in dataset order (work date, timekeeper, client, matter, id), with
-  /// their sources; rejected ones only when asked.
+  /// their sources; rejected ones only when asked, and only reviewed ones (approved or
+  /// edited) with `approvedOnly`.
   package func forEachEntry(
     from: String? = nil, to: String? = nil, includeRejected: Bool = false, _ body: (SettledEntry) throws -> Void
+  ) throws {
+    try forEachEntry(from: from, to: to, includeRejected: includeRejected, approvedOnly: false, body)
+  }
+
+  package func forEachEntry(
+    from: String?, to: String?, includeRejected: Bool, approvedOnly: Bool, _ body: (SettledEntry) throws -> Void
   ) throws {
     // One pass over entries joined with their sources, in entry order then source position,
     // grouped here: a subquery per entry cost more than writing the whole dataset.
@@ -527,9 +540,10 @@ package final class Store {
         e.currency, e.narrative, e.evidence, e.confidence, e.analyzer, e.message_count, es.content_hash, es.message_id
       FROM entries e LEFT JOIN entry_sources es ON es.entry_id = e.entry_id
       WHERE (?1 IS NULL OR e.work_date >= ?1) AND (?2 IS NULL OR e.work_date <= ?2) AND (?3 = 1 OR e.status <> 'rejected')
+        AND (?4 = 0 OR e.status IN ('approved', 'edited'))
       ORDER BY e.work_date, e.timekeeper, e.client, e.matter, e.entry_id, es.position
       """)
-    statement.bind([from, to, includeRejected ? 1 : 0])
+    statement.bind([from, to, includeRejected ? 1 : 0, approvedOnly ? 1 : 0])
     var current: SettledEntry? = nil
     while try statement.step() {
       let id = statement.string(0) ?? ""
@@ -557,9 +571,11 @@ package final class Store {
   }
 
   /// Entries as an array (for exports and summaries of modest size).
-  package func entries(from: String? = nil, to: String? = nil, includeRejected: Bool = false) throws -> [SettledEntry] {
+  package func entries(from: String? = nil, to: String? = nil, includeRejected: Bool = false, approvedOnly: Bool = false)
+    throws -> [SettledEntry]
+  {
     var result: [SettledEntry] = []
-    try forEachEntry(from: from, to: to, includeRejected: includeRejected) { result.append($0) }
+    try forEachEntry(from: from, to: to, includeRejected: includeRejected, approvedOnly: approvedOnly) { result.append($0) }
     return result
   }
 

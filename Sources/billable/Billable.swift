@@ -15,7 +15,10 @@ struct Billable: AsyncParsableCommand {
       inputs or messages could not be read or parsed (they are listed on stderr).
       """,
     version: "0.1.0",
-    subcommands: [Scan.self, Merge.self, Analyze.self, Summary.self, Export.self, Config.self, Cache.self, MCPServer.self, Parse.self]
+    subcommands: [
+      Scan.self, Merge.self, Analyze.self, Summary.self, Review.self, Export.self, Config.self, Cache.self, MCPServer.self,
+      Parse.self,
+    ]
   )
 
   static func main() async {

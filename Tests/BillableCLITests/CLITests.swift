@@ -69,12 +69,13 @@ struct CLITests {
     "help text, word for word",
     arguments: [
       ["--help"], ["parse", "--help"], ["scan", "--help"], ["merge", "--help"], ["analyze", "--help"], ["summary", "--help"],
-      ["export", "--help"], ["config", "--help"], ["cache", "--help"], ["mcp", "--help"],
+      ["export", "--help"], ["config", "--help"], ["cache", "--help"], ["mcp", "--help"], ["review", "--help"],
+      ["review", "edit", "--help"],
     ])
   func help(_ arguments: [String]) throws {
     let result = try runBillable(arguments)
     #expect(result.status == 0)
-    let name = arguments.count == 1 ? "billable" : arguments[0]
+    let name = arguments.count == 1 ? "billable" : arguments.dropLast().joined(separator: "-")
     if let difference = Golden.check(result.stdout, against: "e2e/help/\(name).txt") {
       Issue.record(Comment(rawValue: difference))
     }

@@ -60,6 +60,57 @@ struct ScanTests {
     #expect(thisRun?["duplicates"] as? Int == 4)
   }
 
+  @Test("review: approvals, edits and rejections survive a re-scan; export --approved bills only them")
+  func review() throws {
+    let scratch = try Scratch()
+    #expect(try scan(scratch).status == 0)
+    let db = ["--db", scratch.path("b.sqlite")]
+    let drafts = try runBillable(["review", "list", "--format", "csv"] + db)
+    #expect(drafts.status == 0, "\(drafts.stderr)")
+    // entry_id, status, work_date, timekeeper, client, matter, activity_code, basis, hours, …
+    let rows = drafts.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let explicit = rows.filter { $0[7] == "explicit" }.map { String($0[0]) }
+    let estimated = rows.filter { $0[7] == "estimated" }.map { String($0[0]) }
+    #expect(explicit.count == 4 && !estimated.isEmpty)
+
+    let approve = try runBillable(["review", "approve", String(explicit[0].prefix(10)), "--by", "jd"] + db)
+    #expect(approve.status == 0 && approve.stdout == "approved 1 entry\n", "\(approve.stdout)\(approve.stderr)")
+    let edit = try runBillable(
+      ["review", "edit", explicit[1], "--hours", "0.8", "--narrative", "Revise exclusivity clause", "--config", Self.config]
+        + db)
+    #expect(edit.status == 0, "\(edit.stderr)")
+    #expect(try runBillable(["review", "reject", estimated[0], "--note", "courtesy copy"] + db).status == 0)
+    let unknown = try runBillable(["review", "approve", "ffffffffff"] + db)
+    #expect(unknown.status == 1 && unknown.stderr.contains("no entry has an id that starts with 'ffffffffff'"))
+    #expect(try runBillable(["review", "approve"] + db).status == 2)
+
+    // The nightly re-scan, with a new rate: drafts are re-priced, reviewed entries are not.
+    let config = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(
+      of: "rate = 350.0", with: "rate = 400.0")
+    try config.write(toFile: scratch.path("rate.toml"), atomically: true, encoding: .utf8)
+    #expect(try scan(scratch, ["--config", scratch.path("rate.toml")]).status == 0)
+    let reviewed = try runBillable(["review", "list", "--status", "reviewed", "--format", "json"] + db)
+    let objects = try JSONSerialization.jsonObject(with: Data(reviewed.stdout.utf8)) as? [[String: Any]] ?? []
+    let byID = Dictionary(uniqueKeysWithValues: objects.map { ($0["entry_id"] as? String ?? "", $0) })
+    #expect(byID[explicit[0]]?["status"] as? String == "approved")
+    #expect(byID[explicit[1]]?["status"] as? String == "edited")
+    #expect(byID[explicit[1]]?["hours"] as? Double == 0.8)
+    #expect(byID[explicit[1]]?["narrative"] as? String == "Revise exclusivity clause")
+    #expect(byID[estimated[0]]?["status"] as? String == "rejected")
+
+    let export = try runBillable(["export", "--approved", "--format", "csv"] + db)
+    let exported = export.stdout.split(separator: "\n").dropFirst().map { String($0.prefix(32)) }
+    #expect(Set(exported) == Set([explicit[0], explicit[1]]))
+    let all = try runBillable(["export", "--format", "csv"] + db).stdout
+    #expect(!all.contains(estimated[0]), "a rejected entry is not exported")
+    #expect(!(try entriesFile(scratch)).contains(estimated[0]), "nor written to the dataset")
+
+    let history = try runBillable(["review", "history"] + db)
+    #expect(history.stdout.contains("jd  approve  \(explicit[0])  status: draft -> approved"))
+    #expect(history.stdout.contains("edit  \(explicit[1])  hours: "))
+    #expect(history.stdout.contains("reject  \(estimated[0])  status: draft -> rejected  (courtesy copy)"))
+  }
+
   @Test("a second scan writes identical entries files and calls no analyzer")
   func rerunIsIdentical() throws {
     let scratch = try Scratch()

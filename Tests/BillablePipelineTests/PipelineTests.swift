@@ -178,6 +178,77 @@ struct PipelineTests {
     #expect(entries.first?.narrative == "Review 2 emails re: Headquarters lease renewal")
   }
 
+  /// The default analyzer under another version, as after an upgrade.
+  struct Upgraded: Analyzer {
+    let inner: DefaultAnalyzer
+    var fingerprint: AnalyzerFingerprint {
+      var fingerprint = inner.fingerprint
+      fingerprint.version += "-next"
+      return fingerprint
+    }
+    func analyze(_ input: AnalysisInput) async -> [MessageAnalysis] {
+      await inner.analyze(input).map { analysis in
+        var analysis = analysis
+        analysis.analyzer = fingerprint.label
+        return analysis
+      }
+    }
+  }
+
+  @Test("a reviewed entry is never replaced, and its messages are not billed again, even by a new analyzer")
+  func reviewedEntriesStay() async throws {
+    let store = try Store(path: ":memory:")
+    _ = try await scan(["analysis/explicit-first-person.eml"], store: store)
+    let explicit = try store.entries().filter { $0.basis == "explicit" }
+    #expect(explicit.count == 1)
+    try store.setReviewStatus(explicit.map(\.entryID), to: "approved", by: "jd", at: "t", note: nil)
+    // Re-analysed by an upgraded analyzer: its draft has a new id, for the same message.
+    var options = ScanOptions(inputs: [Fixtures.url("analysis/explicit-first-person.eml").path])
+    options.batchSize = 3
+    let upgraded = Upgraded(inner: DefaultAnalyzer(configuration: Self.configuration))
+    let scanner = Scanner(configuration: Self.configuration, analyzer: upgraded, cache: nil, store: store, options: options)
+    let summary = try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f2"))
+    #expect(summary.unique == 1, "the message was analysed again")
+    let after = try store.entries().filter { $0.basis == "explicit" }
+    #expect(after.map(\.entryID) == explicit.map(\.entryID), "one entry, the approved one: \(after.map(\.analyzer))")
+    #expect(try store.reviewRows(Store.ReviewFilter()).first { $0.basis == "explicit" }?.status == "approved")
+  }
+
+  @Test("mail that arrives after a day's estimates were reviewed is billed in an entry of its own")
+  func lateMailAfterReview() async throws {
+    func note(_ index: Int) -> String {
+      """
+      From jo@acme.example Wed Mar  5 1\(index):00:00 2025
+      From: Jo Smith <jo@acme.example>
+      To: Jane Doe <jane@doe-law.example>
+      Date: Wed, 05 Mar 2025 1\(index):00:00 -0500
+      Subject: Lease renewal - note \(index)
+      Message-ID: <late-\(index)@acme.example>
+
+      Jane, a short note on the lease renewal: the landlord agreed to the rent schedule.
+
+
+      """
+    }
+    let first = FileManager.default.temporaryDirectory.appendingPathComponent("late-0-\(UUID().uuidString).mbox")
+    let second = FileManager.default.temporaryDirectory.appendingPathComponent("late-1-\(UUID().uuidString).mbox")
+    try note(0).write(to: first, atomically: true, encoding: .utf8)
+    try note(1).write(to: second, atomically: true, encoding: .utf8)
+    defer { for url in [first, second] { try? FileManager.default.removeItem(at: url) } }
+    let store = try Store(path: ":memory:")
+    _ = try await run([first.path], into: store)
+    let day = try store.entries()
+    #expect(day.count == 1 && day.first?.messageCount == 1)
+    try store.setReviewStatus(day.map(\.entryID), to: "rejected", by: "jd", at: "t", note: "not billed")
+    _ = try await run([first.path, second.path], into: store)
+    let rows = try store.reviewRows(Store.ReviewFilter())
+    #expect(rows.count == 2)
+    #expect(rows.first { $0.entryID == day.first?.entryID }?.status == "rejected")
+    let late = try store.entries()
+    #expect(late.count == 1, "the rejected entry is out of the entries; the late note is in")
+    #expect(late.first?.sources.map(\.messageID) == ["late-1@acme.example"])
+  }
+
   @Test("the same inputs give the same entries whatever the width of the task group")
   func determinism() async throws {
     let inputs = ["analysis"]
@@ -267,6 +338,7 @@ struct PipelineTests {
     func setMeta(_ key: String, _ value: String) throws { try store.setMeta(key, value) }
     func record(_ problems: [Problem], runID: Int) throws { try store.record(problems, runID: runID) }
     func forEachDraft(basis: EntryBasis, _ body: (DraftRow) throws -> Void) throws { try store.forEachDraft(basis: basis, body) }
+    func reviewedCoverage() throws -> ReviewedCoverage { try store.reviewedCoverage() }
     func replaceDraftEntries(_ produce: (_ write: (SettledEntry) throws -> Void) throws -> Void) throws {
       try store.replaceDraftEntries(produce)
     }

@@ -39,10 +39,10 @@ struct StoreTests {
   @Test("migrations run once and the schema version is recorded", arguments: Location.allCases)
   func migrations(_ location: Location) throws {
     let (store, url) = try Self.open(location)
-    #expect(store.schemaVersion == 2)
+    #expect(store.schemaVersion == 3)
     if let url {
       // Reopening applies nothing twice.
-      #expect(try Store(path: url.path).schemaVersion == 2)
+      #expect(try Store(path: url.path).schemaVersion == 3)
       try? FileManager.default.removeItem(at: url)
     }
   }
@@ -153,7 +153,7 @@ struct StoreTests {
       c.execute("INSERT INTO message_sources VALUES ('bb', 'a.mbox', 'mbox', '1', 500)")
       """)
     let store = try Store(path: url.path)
-    #expect(store.schemaVersion == 2)
+    #expect(store.schemaVersion == 3)
     #expect(try store.storedFingerprint(contentHash: "aa") == "F1")
     var rows: [MessageRow] = []
     try store.forEachMessage { rows.append($0) }

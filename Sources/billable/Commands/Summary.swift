@@ -19,6 +19,7 @@ struct Summary: ParsableCommand {
   @Option(help: "Only this client.") var client: String?
   @Option(help: "Only this matter.") var matter: String?
   @Option(help: "table, csv or json.") var format: Format = .table
+  @Flag(help: "Only entries a person approved or edited (billable review).") var approved = false
 
   func validate() throws {
     for date in [from, to].compactMap({ $0 }) where !Scan.isDay(date) {
@@ -28,7 +29,8 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.open()
-    let report = try Self.report(store: store, by: by, from: from, to: to, client: client, matter: matter)
+    let report = try Self.report(
+      store: store, by: by, from: from, to: to, client: client, matter: matter, approvedOnly: approved)
     print(Self.render(report, format: format), terminator: "")
   }
 
@@ -38,8 +40,10 @@ struct Summary: ParsableCommand {
     var total: Summaries.Row
   }
 
-  static func report(store: Store, by: Grouping, from: String?, to: String?, client: String?, matter: String?) throws -> Report {
-    var entries = try store.entries(from: from, to: to)
+  static func report(
+    store: Store, by: Grouping, from: String?, to: String?, client: String?, matter: String?, approvedOnly: Bool = false
+  ) throws -> Report {
+    var entries = try store.entries(from: from, to: to, approvedOnly: approvedOnly)
     if let client { entries = entries.filter { $0.client == client } }
     if let matter { entries = entries.filter { $0.matter == matter } }
     let key: (SettledEntry) -> [String]
@@ -119,6 +123,7 @@ struct Export: ParsableCommand {
   @Option(help: "First work date (YYYY-MM-DD).") var from: String?
   @Option(help: "Last work date (YYYY-MM-DD).") var to: String?
   @Option(help: "LEDES invoice date (YYYY-MM-DD; default: each invoice's last work date).") var invoiceDate: String?
+  @Flag(help: "Only entries a person approved or edited (billable review).") var approved = false
 
   func validate() throws {
     for date in [from, to, invoiceDate].compactMap({ $0 }) where !Scan.isDay(date) {
@@ -133,9 +138,11 @@ struct Export: ParsableCommand {
     case .csv:
       // Streamed: a year of entries need not be held twice (records, then text) to be piped on.
       try output.write(CSVWriter.line(Dataset.columns.map(\.name)))
-      try store.forEachEntry(from: from, to: to) { try output.write(CSVWriter.line(Dataset.row($0))) }
+      try store.forEachEntry(from: from, to: to, includeRejected: false, approvedOnly: approved) {
+        try output.write(CSVWriter.line(Dataset.row($0)))
+      }
     case .json:
-      let entries = try store.entries(from: from, to: to)
+      let entries = try store.entries(from: from, to: to, approvedOnly: approved)
       let objects: [[String: Any]] = entries.map { entry in
         var object: [String: Any] = [:]
         for (column, value) in zip(Dataset.columns, Dataset.row(entry)) {
@@ -151,7 +158,7 @@ struct Export: ParsableCommand {
       let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
       try output.write(String(decoding: data, as: UTF8.self) + "\n")
     case .ledes98b:
-      let entries = try store.entries(from: from, to: to)
+      let entries = try store.entries(from: from, to: to, approvedOnly: approved)
       let configuration = try configOptions.load()
       var names: [String: String] = [:]
       for timekeeper in configuration.timekeepers {
