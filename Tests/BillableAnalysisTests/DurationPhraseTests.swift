@@ -273,6 +273,16 @@ struct DurationPhraseTests {
     ("90 min on the redlines this morning.", .taken(90)),
     ("1.5 hrs drafting the response, then a 20 min call with their counsel.", .takenAll([90, 20])),
     ("It took them 3 hours to reply.", .rejected("not-own-work")),
+    ("Her review took 2 hours.", .rejected("not-own-work")),
+    ("Reviewed Bluewater's response and their expert's CV \u{2013} 1.3 hrs.", .taken(78)),
+    ("- 0.8 review SPA comments", .taken(48)),
+    ("- 2.1 Definitions and interpretation", .nothing),
+    ("let me know when you have 10 minutes to discuss", .rejected("future")),
+    ("If it takes more than an hour, call me.", .rejected("future")),
+    (
+      "went through the disclosure letter on the train approx 1.5h mostly the IP schedule looks ok but there are gaps we should raise with the sellers tomorrow",
+      .taken(90)
+    ),
     // French, German, Spanish, Italian, Dutch
     ("J'ai passé 2 heures sur le contrat.", .taken(120)),
     ("J'ai passé deux heures et demie sur le dossier.", .taken(150)),

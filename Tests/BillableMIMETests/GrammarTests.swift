@@ -210,8 +210,16 @@ struct GrammarTests {
         "<html><head><title>T</title><style>p{}</style></head><body><script>alert(1)</script><p>Hello &amp; caf&eacute;</p><ul><li>one</li><li>two</li></ul><a href='http://x'>link text</a><table><tr><td>a</td><td>b</td></tr></table></body></html>"
     )
     let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    #expect(lines == ["Hello & café", "one", "two", "link text", "a  b"])
+    #expect(lines == ["Hello & café", "one", "two", "link text", "a b"])
     #expect(!text.contains("alert"))
+  }
+
+  @Test("HTML white space is one space; only blocks and <br> break lines, except in <pre>")
+  func htmlWhiteSpace() {
+    // Outlook's reply header: a source line break after each <br>.
+    let outlook = HTMLText.text(
+      fromHTML: "<p><b>From:</b> Jo &lt;jo@acme.example&gt; <br>\n<b>Sent:</b> Monday<br>\n<b>To:</b>\n  Jane</p><pre>a\n  b</pre>")
+    #expect(outlook == "\nFrom: Jo <jo@acme.example>\nSent: Monday\nTo: Jane\n\na\n  b\n")
   }
 
   @Test("deep HTML does not overflow the stack, and text libxml2 drops past its depth limit is kept")

@@ -742,6 +742,12 @@ package enum DurationExtractor {
 
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
+    // A bulleted time entry: "- 0.8 review SPA comments", "• 1.1 revise schedule 4".
+    if index == 1, [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")].contains(tokens[0].kind),
+      let next = tokens[safe: after]?.word, workWordsAndPlurals.contains(next)
+    {
+      return true
+    }
     // A numbered clause ("1.2 - Definitions") starts the same way: the task must be work.
     if index == 0, let separator = tokens[safe: after], [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(separator.kind),
       tokens[(after + 1)...].contains(where: { $0.word.map(workWords.contains) ?? false })
@@ -892,7 +898,7 @@ package enum DurationExtractor {
   static let pastWorkWords: Set<String> = [
     "spent", "worked", "took", "billed", "logged", "recorded", "reviewed", "drafted", "revised", "prepared", "researched",
     "had", "did", "was", "were", "attended", "lasted", "ran", "called", "met", "discussed", "finished", "completed",
-    "put",
+    "put", "went", "looked", "checked", "spoke", "talked", "handled",
     "passé", "passée", "consacré", "consacrée", "travaillé", "gearbeitet", "verbracht", "aufgewendet", "investiert",
     "telefoniert", "geprüft", "besprochen", "dediqué", "dedicado", "dedicamos", "pasé", "trabajé", "trabajado",
     "invertí", "invertido", "revisé", "lavorato", "dedicato", "impiegato", "speso", "besteed", "gewerkt", "duré",
@@ -923,6 +929,7 @@ package enum DurationExtractor {
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
   ]
+  static let conditionWords: Set<String> = ["if", "when", "whenever", "once", "unless", "si", "wenn", "falls", "cuando"]
   static let deadlineBefore: Set<String> = [
     "within", "in", "every", "per", "after", "before", "each", "under", "over", "dans", "sous", "innerhalb", "binnen",
     "dentro", "entro", "pro", "par", "por",
@@ -944,10 +951,13 @@ package enum DurationExtractor {
     var billingSummary = false
     var scheduleWord = false
     var totalTime = false
+    /// The first word is a past work verb: a note in the writer's voice ("Reviewed …").
+    var startsWithOwnVerb = false
 
     init(_ tokens: [Token]) {
       var time = false
       var total = false
+      if let first = tokens.first(where: { $0.word != nil })?.word { startsWithOwnVerb = pastWorkWords.contains(first) }
       for (index, token) in tokens.enumerated() {
         guard let word = token.word else { continue }
         if firstPersonWords.contains(word) { firstPerson = true }
@@ -1034,12 +1044,21 @@ package enum DurationExtractor {
         return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
       }
     }
-    if wordsAfter.contains("tomorrow") || wordsAfter.starts(with: ["next"]) || wordsAfter.contains("scheduled") {
+    // "a 2 hour call tomorrow", "1 hour next week"; not a plan at the end of a long sentence.
+    if wordsAfter.prefix(5).contains("tomorrow") || wordsAfter.starts(with: ["next"])
+      || wordsAfter.prefix(5).contains("scheduled")
+    {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     // A clock range next to a weekday or "When:" announces a meeting; it is not time spent.
     if match.isRange, facts.scheduleWord, !facts.pastWork {
       return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
+    }
+    // A condition or a request: "when you have 10 minutes", "if it takes an hour".
+    if let condition = wordsBefore.suffix(5).lastIndex(where: conditionWords.contains),
+      !wordsBefore[(condition + 1)...].contains(where: pastWorkWords.contains)
+    {
+      return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
     // Totals on an invoice or a retainer are billing history, not new work: counting them
@@ -1051,7 +1070,9 @@ package enum DurationExtractor {
     // Whose time: someone else's, unless it is "we" or "I" as well.
     // Someone else's time names them before it ("he spent 2 hours", "their team took 3 hours");
     // after it they are only the object ("2 hours on their comments").
-    let thirdPerson = (facts.thirdPerson && wordsBefore.contains(where: thirdPersonWords.contains))
+    // A note that starts with its verb ("Reviewed their expert's CV - 1.3 hrs") is the
+    // writer's own.
+    let thirdPerson = (facts.thirdPerson && !facts.startsWithOwnVerb && namesSomeoneElse(Array(wordsBefore)))
       || startsWithNameAndWorkVerb(tokens, from: windowStart, before: match.range.lowerBound)
     if thirdPerson && !firstPerson {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
@@ -1066,6 +1087,17 @@ package enum DurationExtractor {
     if match.isShorthand { return Verdict(taken: true, reason: "billing-shorthand", firstPerson: firstPerson) }
     if match.isRange { return Verdict(taken: true, reason: "time-range", firstPerson: firstPerson) }
     return Verdict(taken: true, reason: "explicit", firstPerson: firstPerson)
+  }
+
+  /// He, she, they as the subject before a duration, or his, her, their with a past work verb
+  /// close after it ("their team spent"); a possessive alone is an object ("their comments").
+  private static let thirdPersonSubjects: Set<String> = ["he", "she", "they", "he's", "she's", "they've", "him", "them"]
+  private static func namesSomeoneElse(_ words: [String]) -> Bool {
+    for (index, word) in words.enumerated() where thirdPersonWords.contains(word) {
+      if thirdPersonSubjects.contains(word) { return true }
+      if words[(index + 1)..<min(words.count, index + 4)].contains(where: pastWorkWords.contains) { return true }
+    }
+    return false
   }
 
   /// "Mark spent 2 hours", "Acme's team worked 3 hours": a capitalized name as the subject.

@@ -29,11 +29,17 @@ package enum HTMLText {
     out.reserveCapacity(utf8.count / 2)
     var node: xmlNodePtr? = root
     var entering = true
+    // Inside <pre> (or <textarea>) the text's own line breaks are its layout; elsewhere any
+    // run of white space is one space, and only blocks and <br> break lines. Outlook writes
+    // "From: …<br>\nSent: …", whose source line break would otherwise double every line and
+    // hide the quoted header block.
+    var preformatted = 0
     while let current = node {
       let name = elementName(current)
       let isShown = current.pointee.type == XML_ELEMENT_NODE && !skipped.contains(name)
       if entering {
         if isShown {
+          if name == "pre" || name == "textarea" { preformatted += 1 }
           appendBreak(for: name, to: &out)
           if let child = current.pointee.children {
             node = child
@@ -42,14 +48,30 @@ package enum HTMLText {
         } else if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
           var p = current.pointee.content
         {
-          while p.pointee != 0 {
-            out.append(p.pointee)
-            p += 1
+          if preformatted > 0 {
+            while p.pointee != 0 {
+              out.append(p.pointee)
+              p += 1
+            }
+          } else {
+            while p.pointee != 0 {
+              let byte = p.pointee
+              p += 1
+              guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C else {
+                out.append(byte)
+                continue
+              }
+              // One space, and none at the start of a line.
+              if let last = out.last, last != 0x20, last != 0x0A { out.append(0x20) }
+            }
           }
         }
       }
       // Leaving the node: close its block, then go to the next sibling or back up.
-      if isShown { appendBreak(for: name, to: &out) }
+      if isShown {
+        if name == "pre" || name == "textarea" { preformatted -= 1 }
+        if name != "br" { appendBreak(for: name, to: &out) }  // a <br> is one line break, not two
+      }
       if current == root { break }
       if let next = current.pointee.next {
         node = next
@@ -123,8 +145,9 @@ package enum HTMLText {
 
   private static func appendBreak(for name: String, to out: inout [UInt8]) {
     if blocks.contains(name) {
+      if out.last == 0x20 { out.removeLast() }  // no space left at a line's end
       out.append(0x0A)
-    } else if cells.contains(name) {
+    } else if cells.contains(name), let last = out.last, last != 0x20, last != 0x0A {
       out.append(0x20)
     }
   }
