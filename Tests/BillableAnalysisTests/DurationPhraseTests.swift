@@ -277,6 +277,8 @@ struct DurationPhraseTests {
     ("Reviewed Bluewater's response and their expert's CV \u{2013} 1.3 hrs.", .taken(78)),
     ("- 0.8 review SPA comments", .taken(48)),
     ("- 2.1 Definitions and interpretation", .nothing),
+    ("Call with client - 0.5", .taken(30)),
+    ("Review period: 2.5", .nothing),
     ("let me know when you have 10 minutes to discuss", .rejected("future")),
     ("If it takes more than an hour, call me.", .rejected("future")),
     (
@@ -323,6 +325,19 @@ struct DurationPhraseTests {
     case .nothing:
       #expect(candidates.isEmpty, "candidates: \(candidates)")
     }
+  }
+
+  @Test(
+    "the task is the work, without the duration's own verb or separator",
+    arguments: [
+      ("Reviewing the lease took me about 2 hours.", "Reviewing the lease"),
+      ("Finalising the execution version took 1.5 hours.", "Finalising the execution version"),
+      ("Call with client - 0.5", "Call with client"),
+      ("I spent 2.5 hours reviewing the SPA.", "reviewing the SPA"),
+      ("Priya - reviewed all three witness statements. 2h30m.", "reviewed all three witness statements"),
+    ])
+  func task(_ sentence: String, _ task: String) {
+    #expect(DurationExtractor.extract(from: sentence).found.map(\.task) == [task])
   }
 
   @Test("a message of thousands of durations is read up to a bound, with evidence of bounded length")

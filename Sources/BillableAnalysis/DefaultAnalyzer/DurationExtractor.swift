@@ -742,6 +742,14 @@ package enum DurationExtractor {
 
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
+    // A time entry written task first: "Call with client - 0.5" (not after a colon: "Review
+    // period: 2.5" is a term of a contract).
+    let isLast = tokens[after...].allSatisfy { $0.kind == .symbol(".") || $0.kind == .symbol(")") }
+    if isLast, index >= 2, [.symbol("-"), .symbol("\u{2013}")].contains(tokens[index - 1].kind),
+      tokens[..<(index - 1)].contains(where: { $0.word.map(workWordsAndPlurals.contains) ?? false })
+    {
+      return true
+    }
     // A bulleted time entry: "- 0.8 review SPA comments", "• 1.1 revise schedule 4".
     if index == 1, [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")].contains(tokens[0].kind),
       let next = tokens[safe: after]?.word, workWordsAndPlurals.contains(next)
@@ -1131,6 +1139,8 @@ package enum DurationExtractor {
   private static let taskTrailers: Set<String> = [
     "today", "yesterday", "tonight", "so", "far", "this", "morning", "afternoon", "evening", "earlier", "on", "for", "and",
     "with", "the", "a", "an", "to", "of",
+    // "Reviewing the lease took me 2 hours": the verb of the duration is not the task's.
+    "took", "takes", "take", "lasted", "ran", "was", "were", "me", "us", "about", "around", "approx", "approximately",
   ]
 
   static func taskPhrase(_ tokens: [Token], excluding range: Range<Int>, in sentence: [UInt8]) -> String {
@@ -1165,12 +1175,15 @@ package enum DurationExtractor {
     }
     let following = phrase(tokens[range.upperBound...])
     if !following.isEmpty { return following }
-    var start = range.lowerBound
+    // "Call with client - 0.5": the separator just before the figure ends the task.
+    var end = range.lowerBound
+    while end > 0, [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(tokens[end - 1].kind) { end -= 1 }
+    var start = end
     while start > 0 {
       if case .symbol(let s) = tokens[start - 1].kind, [".", ",", ";", "!", "?", ":", "-", "–", "("].contains(s) { break }
       start -= 1
     }
-    return phrase(tokens[start..<range.lowerBound])
+    return phrase(tokens[start..<end])
   }
 }
 

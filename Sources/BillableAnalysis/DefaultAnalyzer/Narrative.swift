@@ -49,7 +49,10 @@ package enum Narrative {
       "finalized": "finalize", "traveling": "travel", "travelled": "travel", "traveled": "travel",
       "travelling": "travel", "calling": "call", "called": "call", "writing": "write", "wrote": "write",
       "meeting": "meeting", "updating": "update", "updated": "update", "coordinating": "coordinate",
-      "coordinated": "coordinate", "summarizing": "summarize", "summarized": "summarize",
+      "coordinated": "coordinate", "summarizing": "summarize", "summarized": "summarize", "finalising": "finalise",
+      "finalised": "finalise", "summarising": "summarise", "summarised": "summarise", "organising": "organise",
+      "organised": "organise", "organizing": "organize", "organized": "organize", "checking": "check", "checked": "check",
+      "marking": "mark", "marked": "mark", "commenting": "comment", "commented": "comment",
     ]
     words[0] = lemmas[lower] ?? lower
     words[0] = words[0].prefix(1).uppercased() + words[0].dropFirst()
