@@ -23,8 +23,9 @@ package enum Settlement {
   package static func settle(_ store: any ScanStore, configuration: Configuration) throws -> Int {
     let pricing = Pricing(configuration: configuration)
     var count = 0
-    let reviewed = try store.reviewedCoverage()
     try store.replaceDraftEntries { write in
+      // Read in the same transaction, so a review committed meanwhile is seen whole or not at all.
+      let reviewed = try store.reviewedCoverage()
       func emit(_ entry: SettledEntry) throws {
         count += 1
         try write(entry)
