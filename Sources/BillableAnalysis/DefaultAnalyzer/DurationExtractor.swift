@@ -47,7 +47,8 @@ package enum DurationExtractor {
     guard mayHoldDuration(bytes[...]) else { return (found, candidates) }
     // Over bytes until a sentence may hold a duration: most sentences of most mail hold none,
     // and only those become Strings and tokens.
-    for line in logicalLines(bytes) {
+    let lines = logicalLines(bytes)
+    for (lineIndex, line) in lines.enumerated() {
       var inDisclaimer: Bool? = nil
       var previousSentence: Range<Int>? = nil
       for range in sentenceRanges(inLogicalLine: line) {
@@ -78,6 +79,12 @@ package enum DurationExtractor {
               workBefore = before
             }
           }
+          // "Agenda for Thursday:" then "13:00-14:30 prototype walkthrough": a programme, not a log.
+          if verdict.taken, match.isRange, match.range.lowerBound == 0, !facts.pastWorkVerb,
+            Self.followsAgenda(lines, before: lineIndex)
+          {
+            verdict = Verdict(taken: false, reason: "scheduling", firstPerson: verdict.firstPerson)
+          }
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
           inDisclaimer = disclaimer
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
@@ -104,6 +111,16 @@ package enum DurationExtractor {
       }
     }
     return (found, candidates)
+  }
+
+  /// Whether one of the dozen lines before `index` announces an agenda or a programme.
+  static func followsAgenda(_ lines: [[UInt8]], before index: Int) -> Bool {
+    let words = ["agenda", "programme", "program", "schedule", "timetable", "itinerary", "tagesordnung", "ordre du jour"]
+    for line in lines[max(0, index - 12)..<index] {
+      let lower = String(decoding: line.prefix(200).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+      if words.contains(where: lower.contains) { return true }
+    }
+    return false
   }
 
   /// The work a terse time note is for, from the sentence before it: without a greeting
@@ -605,9 +622,17 @@ package enum DurationExtractor {
   }
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
+    // "2 x 30 min calls", "3 × 1h": a count of equal sessions.
+    if case .number(let count, false, false) = tokens[index].kind, count >= 2, count <= 10,
+      let times = tokens[safe: index + 1], times.word == "x" || times.kind == .symbol("×") || times.kind == .symbol("*"),
+      tokens[safe: index + 2]?.number != nil, let each = matchDuration(tokens, at: index + 2), let minutes = each.minutes,
+      !each.isRange, !each.isShorthand
+    {
+      return Match(range: index..<each.range.upperBound, minutes: count * minutes)
+    }
     if let range = matchClockRange(tokens, at: index) { return range }
-    // Every half word starts with a, d, e, h, m or u: most words are passed over unhashed.
-    if let word = tokens[index].word, let first = word.utf8.first, [0x61, 0x64, 0x65, 0x68, 0x6D, 0x75].contains(first),
+    // Every half word starts with a, d, e, f, h, m or u: most words are passed over unhashed.
+    if let word = tokens[index].word, let first = word.utf8.first, [0x61, 0x64, 0x65, 0x66, 0x68, 0x6D, 0x75].contains(first),
       let half = matchHalf(word, tokens, at: index)
     {
       return half
@@ -626,6 +651,10 @@ package enum DurationExtractor {
   private static func matchHalf(_ word: String, _ tokens: [Token], at index: Int) -> Match? {
     if word == "mezz'ora" { return Match(range: index..<(index + 1), minutes: 30) }
     if word == "un'ora" { return Match(range: index..<(index + 1), minutes: 60) }
+    // "a half-day workshop", "a full-day session on site"
+    if word == "half" || word == "full", tokens[safe: index + 1]?.kind == .symbol("-"), tokens[safe: index + 2]?.word == "day" {
+      return Match(range: index..<(index + 3), minutes: word == "half" ? 240 : 480)
+    }
     let minutes: Double
     switch word {
     case "anderthalb", "eineinhalb": minutes = 90
@@ -927,6 +956,12 @@ package enum DurationExtractor {
     "réunion", "appel", "contrat", "relecture", "révision", "rédaction", "audience", "besprechung", "telefonat",
     "vertrag", "prüfung", "entwurf", "sitzung", "reunión", "llamada", "contrato", "revisión", "informe", "borrador",
     "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg",
+    // consultants and agencies
+    "standup", "stand-up", "sync", "workshop", "kickoff", "design", "designed", "designing", "wireframe", "wireframes",
+    "mockup", "mockups", "prototype", "prototyping", "testing", "tested", "qa", "debugging", "debugged", "fixed",
+    "implemented", "implementing", "development", "developing", "coding", "interview", "interviews", "training",
+    "presentation", "pitch", "brainstorm", "planning", "onboarding", "audit", "setup", "deployment", "copywriting",
+    "shoot", "site", "onsite", "on-site",
   ]
   /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
   static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
@@ -936,6 +971,10 @@ package enum DurationExtractor {
   static let scheduleWords: Set<String> = [
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
+  ]
+  static let mediaWords: Set<String> = [
+    "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
+    "track", "webinar", "trailer", "reel",
   ]
   static let conditionWords: Set<String> = ["if", "when", "whenever", "once", "unless", "si", "wenn", "falls", "cuando"]
   static let deadlineBefore: Set<String> = [
@@ -1069,6 +1108,13 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
+    // "The recording is 45 minutes long", "the video runs 20 minutes": a length, not work.
+    if wordsAfter.first == "long" || wordsBefore.suffix(3).contains(where: { ["runs", "run", "lasts"].contains($0) }),
+      wordsBefore.contains(where: { ["is", "are", "runs", "run", "lasts"].contains($0) || mediaWords.contains($0) }),
+      !facts.pastWorkVerb
+    {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
     // Totals on an invoice or a retainer are billing history, not new work: counting them
     // would bill the same hours twice.
     let spendingBefore = wordsBefore.contains { ["spent", "spend", "spending", "worked", "took", "logged"].contains($0) }
