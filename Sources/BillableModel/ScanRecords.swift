@@ -97,12 +97,16 @@ package struct SettledEntry: Codable, Sendable, Hashable {
   package var messageCount: Int
   /// Every message that made the entry (content hash, message id), first one first.
   package var sources: [EntrySource]
+  /// For an entry made from one draft (explicit, or an estimate not grouped), the draft's
+  /// position in its message: what a review of the entry covers (`ReviewedCoverage`).
+  package var draftPosition: Int?
 
   package init(
     entryID: String, messageID: String, contentHash: String, source: String, threadID: String, sentAt: String,
     workDate: String, timekeeper: String, direction: String, client: String, matter: String, activityCode: String,
     taskCode: String, basis: String, minutes: Double, hours: Double, rate: Double, amount: Double, currency: String,
-    narrative: String, evidence: String, confidence: Double, analyzer: String, messageCount: Int, sources: [EntrySource]
+    narrative: String, evidence: String, confidence: Double, analyzer: String, messageCount: Int, sources: [EntrySource],
+    draftPosition: Int? = nil
   ) {
     self.entryID = entryID
     self.messageID = messageID
@@ -129,6 +133,7 @@ package struct SettledEntry: Codable, Sendable, Hashable {
     self.analyzer = analyzer
     self.messageCount = messageCount
     self.sources = sources
+    self.draftPosition = draftPosition
   }
 }
 
@@ -143,25 +148,52 @@ package struct EntrySource: Codable, Sendable, Hashable {
   }
 }
 
-/// What the entries a person has reviewed (approved, edited, rejected) cover. Settling makes
-/// no new entry from their messages, so an analyzer upgrade or a config change never bills
-/// again what someone already approved or rejected.
+/// What the entries a person has reviewed (approved, edited, rejected) cover, so that
+/// settling never bills it again: not under a new id after an analyzer upgrade, not from
+/// another copy of the same mail, not as another basis.
 package struct ReviewedCoverage: Sendable {
+  /// One reviewed entry, as seen from one of its messages.
+  package struct Review: Sendable, Hashable {
+    package var basis: String
+    /// The draft's position in the message, for an entry made from one draft.
+    package var position: Int?
+    package var analyzer: String
+    package init(basis: String, position: Int?, analyzer: String) {
+      self.basis = basis
+      self.position = position
+      self.analyzer = analyzer
+    }
+  }
+
   package var entryIDs: Set<String> = []
-  /// `key(timekeeper:basis:contentHash:)` of each message a reviewed entry was made from.
-  package var sources: Set<String> = []
+  /// By timekeeper and content hash, and by timekeeper, Message-ID and Date (the same mail
+  /// in other bytes: the Sent copy, a re-export with other trace headers).
+  private var reviews: [String: [Review]] = [:]
 
-  package init(entryIDs: Set<String> = [], sources: Set<String> = []) {
-    self.entryIDs = entryIDs
-    self.sources = sources
+  package init() {}
+
+  package mutating func add(_ review: Review, timekeeper: String, contentHash: String, messageID: String, sentAt: String) {
+    reviews[timekeeper + "\u{1F}" + contentHash, default: []].append(review)
+    if !messageID.isEmpty { reviews[timekeeper + "\u{1F}" + messageID + "\u{1F}" + sentAt, default: []].append(review) }
   }
 
-  package static func key(timekeeper: String, basis: String, contentHash: String) -> String {
-    timekeeper + "\u{1F}" + basis + "\u{1F}" + contentHash
-  }
-
+  /// Whether a draft is what a reviewed entry already stands for. Under the analyzer that
+  /// made the review, a draft is covered by the entry of its own basis and position (the
+  /// message's other drafts stay theirs). Under another analyzer the positions of a new
+  /// reading need not match, so a draft is covered by a review of another basis (an
+  /// approved estimate is not joined by a newly read explicit entry), of a group, or of its
+  /// own position.
   package func covers(_ row: DraftRow) -> Bool {
-    sources.contains(Self.key(timekeeper: row.timekeeper, basis: row.entry.basis.rawValue, contentHash: row.contentHash))
+    var keys = [row.timekeeper + "\u{1F}" + row.contentHash]
+    if !row.messageID.isEmpty { keys.append(row.timekeeper + "\u{1F}" + row.messageID + "\u{1F}" + row.sentAt) }
+    let basis = row.entry.basis.rawValue
+    for key in keys {
+      for review in reviews[key] ?? [] {
+        let samePlace = review.basis == basis && (review.position == nil || review.position == row.entry.position)
+        if review.analyzer == row.analyzer ? samePlace : (samePlace || review.basis != basis) { return true }
+      }
+    }
+    return false
   }
 }
 

@@ -34,7 +34,9 @@ package enum Settlement {
       try store.forEachDraft(basis: .explicit) { row in
         guard !explicitCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
         let id = entryID([row.contentHash, row.timekeeper, "explicit", String(row.entry.position), row.analyzer])
-        try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
+        var entry = make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration)
+        entry.draftPosition = row.entry.position
+        try emit(entry)
       }
 
       var group: [DraftRow] = []
@@ -81,7 +83,9 @@ package enum Settlement {
         guard !estimateCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
         guard configuration.billing.groupEstimates else {
           let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
-          try emit(make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration))
+          var entry = make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration)
+          entry.draftPosition = row.entry.position
+          try emit(entry)
           return
         }
         group.append(row)

@@ -39,6 +39,8 @@ final class Connection {
     sqlite3_busy_timeout(handle, 5000)
   }
 
+  func busyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
+
   deinit {
     sqlite3_close_v2(handle)
   }
@@ -149,6 +151,7 @@ final class Statement {
   }
 
   func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
+  func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
   func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 }
 

@@ -250,6 +250,7 @@ enum Migrations {
         note        TEXT
       );
       CREATE INDEX entry_reviews_by_entry ON entry_reviews(entry_id);
+      ALTER TABLE entries ADD COLUMN draft_position INTEGER;
       """
     ),
   ]

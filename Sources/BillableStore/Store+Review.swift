@@ -139,8 +139,25 @@ extension Store {
   package func setReviewStatus(_ ids: [String], to status: String, by reviewer: String, at time: String, note: String?)
     throws -> Int
   {
-    precondition(status == "approved" || status == "rejected")
+    try connection.transaction { try setStatus(ids, to: status, by: reviewer, at: time, note: note) }
+  }
+
+  /// `setReviewStatus` for the drafts `filter` selects, chosen in the same transaction, so a
+  /// scan settling meanwhile cannot slip other entries in; returns how many, and how many changed.
+  package func setReviewStatus(draftsIn filter: ReviewFilter, to status: String, by reviewer: String, at time: String, note: String?)
+    throws -> (selected: Int, changed: Int)
+  {
+    var drafts = filter
+    drafts.statuses = ["draft"]
     return try connection.transaction {
+      let ids = try reviewRows(drafts).map(\.entryID)
+      return (ids.count, try setStatus(ids, to: status, by: reviewer, at: time, note: note))
+    }
+  }
+
+  private func setStatus(_ ids: [String], to status: String, by reviewer: String, at time: String, note: String?) throws -> Int {
+    precondition(status == "approved" || status == "rejected")
+    do {
       let current = try connection.prepare("SELECT status FROM entries WHERE entry_id = ?1")
       let update = try connection.prepare("UPDATE entries SET status = ?2 WHERE entry_id = ?1")
       var changed = 0
@@ -162,6 +179,11 @@ extension Store {
     }
   }
 
+  /// How long a review waits for a scan that is writing the store before giving up.
+  package func waitForWriters(seconds: Int) {
+    connection.busyTimeout(milliseconds: Int32(clamping: seconds * 1000))
+  }
+
   /// Applies an edit to one entry (status `edited`), recording each field that changed.
   /// Returns the entry as it now is.
   package func editEntry(_ id: String, _ edit: EntryEdit, by reviewer: String, at time: String, note: String?) throws
@@ -169,8 +191,13 @@ extension Store {
   {
     try connection.transaction {
       guard var row = try reviewRow(id) else { throw ReviewError.noSuchEntry(id) }
+      // A rejected entry is out of the bill; an edit must not bring it back unnoticed.
+      if row.status == "rejected" { throw ReviewError.notEditable(id, "it is rejected; approve it first to bill it again") }
       let before = row
-      if let hours = edit.hours { row.hours = hours }
+      if let hours = edit.hours {
+        row.hours = hours
+        row.minutes = hours * 60  // the reviewer's time replaces the scan's reading
+      }
       if let client = edit.client { row.client = client }
       if let matter = edit.matter { row.matter = matter }
       if let taskCode = edit.taskCode { row.taskCode = taskCode }
@@ -179,7 +206,8 @@ extension Store {
       if let activity = edit.activityCode { row.activityCode = activity }
       row.amount = ((row.hours * row.rate) * 100).rounded() / 100
       let changes: [(String, String, String)] = [
-        ("hours", Self.number(before.hours), Self.number(row.hours)), ("client", before.client, row.client),
+        ("hours", Self.number(before.hours), Self.number(row.hours)),
+        ("minutes", Self.number(before.minutes), Self.number(row.minutes)), ("client", before.client, row.client),
         ("matter", before.matter, row.matter), ("task_code", before.taskCode, row.taskCode),
         ("rate", Self.number(before.rate), Self.number(row.rate)), ("amount", Self.number(before.amount), Self.number(row.amount)),
         ("narrative", before.narrative, row.narrative), ("activity_code", before.activityCode, row.activityCode),
@@ -189,10 +217,10 @@ extension Store {
       try connection.prepare(
         """
         UPDATE entries SET status = 'edited', hours = ?2, client = ?3, matter = ?4, task_code = ?5, rate = ?6, amount = ?7,
-          narrative = ?8, activity_code = ?9
+          narrative = ?8, activity_code = ?9, minutes = ?10
         WHERE entry_id = ?1
         """
-      ).run([id, row.hours, row.client, row.matter, row.taskCode, row.rate, row.amount, row.narrative, row.activityCode])
+      ).run([id, row.hours, row.client, row.matter, row.taskCode, row.rate, row.amount, row.narrative, row.activityCode, row.minutes])
       for (field, old, new) in changes {
         try recordReview(id, at: time, by: reviewer, action: "edit", field: field, old: old, new: new, note: note)
       }
@@ -205,7 +233,7 @@ extension Store {
     let statement = try connection.prepare(
       """
       SELECT entry_id, at, by, action, field, old_value, new_value, note FROM entry_reviews
-      WHERE ?1 IS NULL OR entry_id = ?1 ORDER BY review_id
+      WHERE ?1 IS NULL OR entry_id = ?1 ORDER BY at, review_id
       """)
     statement.bind([id])
     var events: [ReviewEvent] = []
@@ -224,23 +252,29 @@ extension Store {
   package func reviewedCoverage() throws -> ReviewedCoverage {
     let statement = try connection.prepare(
       """
-      SELECT e.entry_id, e.timekeeper, e.basis, es.content_hash FROM entries e
+      SELECT e.entry_id, e.timekeeper, e.basis, e.draft_position, e.analyzer, es.content_hash, es.message_id, m.sent_at
+      FROM entries e
         LEFT JOIN entry_sources es ON es.entry_id = e.entry_id
+        LEFT JOIN messages m ON m.content_hash = es.content_hash
       WHERE e.status <> 'draft'
       """)
     statement.bind([])
     var coverage = ReviewedCoverage()
     while try statement.step() {
       coverage.entryIDs.insert(statement.string(0) ?? "")
-      if let hash = statement.string(3) {
-        coverage.sources.insert(
-          ReviewedCoverage.key(timekeeper: statement.string(1) ?? "", basis: statement.string(2) ?? "", contentHash: hash))
-      }
+      guard let hash = statement.string(5) else { continue }
+      let review = ReviewedCoverage.Review(
+        basis: statement.string(2) ?? "", position: statement.isNull(3) ? nil : statement.int(3),
+        analyzer: statement.string(4) ?? "")
+      coverage.add(
+        review, timekeeper: statement.string(1) ?? "", contentHash: hash, messageID: statement.string(6) ?? "",
+        sentAt: statement.string(7) ?? "")
     }
     return coverage
   }
 
-  private func reviewRow(_ id: String) throws -> ReviewRow? {
+  /// One entry by its full id.
+  package func reviewRow(_ id: String) throws -> ReviewRow? {
     let statement = try connection.prepare(
       """
       SELECT entry_id, status, work_date, timekeeper, client, matter, activity_code, task_code, basis, minutes, hours,

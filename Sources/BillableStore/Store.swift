@@ -317,7 +317,17 @@ package final class Store {
             AND e.severity = o.severity AND e.detail = o.detail AND e.byte_offset IS o.byte_offset)
         ORDER BY o.error_id
         """)
-      // A person's review (approved, edited, rejected) is kept; drafts are settled again.
+      // A person's review (approved, edited, rejected) is kept, and wins over a draft of the
+      // same id here; drafts are settled again. An entry reviewed in both stores keeps this
+      // store's review.
+      try connection.execute(
+        """
+        DELETE FROM main.entry_sources WHERE entry_id IN (
+          SELECT e.entry_id FROM main.entries e JOIN other.entries o ON o.entry_id = e.entry_id
+          WHERE e.status = 'draft' AND o.status <> 'draft');
+        DELETE FROM main.entries WHERE status = 'draft'
+          AND entry_id IN (SELECT entry_id FROM other.entries WHERE status <> 'draft');
+        """)
       counts.reviewedEntries = try run(
         """
         INSERT OR IGNORE INTO main.entries SELECT * FROM other.entries WHERE status <> 'draft'
@@ -330,7 +340,8 @@ package final class Store {
           SELECT o.entry_id, o.at, o.by, o.action, o.field, o.old_value, o.new_value, o.note FROM other.entry_reviews o
           WHERE NOT EXISTS (
             SELECT 1 FROM main.entry_reviews r WHERE r.entry_id = o.entry_id AND r.at = o.at AND r.by = o.by
-              AND r.action = o.action AND r.field IS o.field AND r.new_value IS o.new_value)
+              AND r.action = o.action AND r.field IS o.field AND r.old_value IS o.old_value AND r.new_value IS o.new_value
+              AND r.note IS o.note)
           ORDER BY o.review_id;
         DELETE FROM main.meta WHERE key = 'settled';
         """)
@@ -498,8 +509,9 @@ package final class Store {
         """
         INSERT INTO entries (entry_id, message_id, content_hash, source, thread_id, sent_at, work_date, timekeeper,
           direction, client, matter, activity_code, task_code, basis, minutes, hours, rate, amount, currency, narrative,
-          evidence, confidence, analyzer, message_count)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
+          evidence, confidence, analyzer, message_count, draft_position)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,
+          ?25)
         ON CONFLICT (entry_id) DO NOTHING
         """)
       let insertSource = try connection.prepare(
@@ -510,7 +522,7 @@ package final class Store {
           entry.entryID, entry.messageID, entry.contentHash, entry.source, entry.threadID, entry.sentAt, entry.workDate,
           entry.timekeeper, entry.direction, entry.client, entry.matter, entry.activityCode, entry.taskCode, entry.basis,
           entry.minutes, entry.hours, entry.rate, entry.amount, entry.currency, entry.narrative, entry.evidence,
-          entry.confidence, entry.analyzer, entry.messageCount,
+          entry.confidence, entry.analyzer, entry.messageCount, entry.draftPosition,
         ])
         for (position, source) in entry.sources.enumerated() {
           try insertSource.run([entry.entryID, position, source.contentHash, source.messageID])

@@ -214,6 +214,39 @@ struct PipelineTests {
     #expect(try store.reviewRows(Store.ReviewFilter()).first { $0.basis == "explicit" }?.status == "approved")
   }
 
+  @Test("approving one entry of a message keeps its others, and another copy of the message is not billed again")
+  func reviewOneOfTwo() async throws {
+    func note(trace: String) -> String {
+      """
+      From jane@doe-law.example Wed Mar  5 10:00:00 2025
+      \(trace)From: Jane Doe <jane@doe-law.example>
+      To: Jo Smith <jo@acme.example>
+      Date: Wed, 05 Mar 2025 10:00:00 -0500
+      Subject: Lease renewal - time
+      Message-ID: <two-entries@doe-law.example>
+
+      Jo, today: 0.3 for a call with the landlord, and 1.2 for drafting the renewal letter.
+
+
+      """
+    }
+    let first = FileManager.default.temporaryDirectory.appendingPathComponent("two-\(UUID().uuidString).mbox")
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).mbox")
+    try note(trace: "").write(to: first, atomically: true, encoding: .utf8)
+    try note(trace: "X-Trace: relay.example\n").write(to: copy, atomically: true, encoding: .utf8)
+    defer { for url in [first, copy] { try? FileManager.default.removeItem(at: url) } }
+    let store = try Store(path: ":memory:")
+    _ = try await run([first.path], into: store)
+    let both = try store.entries().filter { $0.basis == "explicit" }
+    #expect(both.map(\.minutes) == [18, 72] || both.map(\.minutes) == [72, 18])
+    let approved = try #require(both.first { $0.minutes == 72 })
+    try store.setReviewStatus([approved.entryID], to: "approved", by: "jd", at: "t", note: nil)
+    _ = try await run([first.path, copy.path], into: store)
+    let after = try store.reviewRows(Store.ReviewFilter()).filter { $0.basis == "explicit" }
+    #expect(after.count == 2, "the approved 1.2 h and the 0.3 h draft, once each: \(after.map { ($0.status, $0.minutes) })")
+    #expect(after.filter { $0.status == "approved" }.map(\.minutes) == [72])
+  }
+
   @Test("mail that arrives after a day's estimates were reviewed is billed in an entry of its own")
   func lateMailAfterReview() async throws {
     func note(_ index: Int) -> String {

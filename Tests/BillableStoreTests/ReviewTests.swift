@@ -12,7 +12,7 @@ struct ReviewTests {
       timekeeper: "JD", direction: "sent", client: "ACME", matter: "M1", activityCode: "A104", taskCode: "",
       basis: "explicit", minutes: hours * 60, hours: hours, rate: 100, amount: hours * 100, currency: "USD",
       narrative: "Review the SPA", evidence: "e", confidence: 0.9, analyzer: "a", messageCount: 1,
-      sources: [EntrySource(contentHash: hash, messageID: "\(hash)@x")])
+      sources: [EntrySource(contentHash: hash, messageID: "\(hash)@x")], draftPosition: 0)
   }
 
   /// A store holding three draft entries, ab12…, ab34… and cd56….
@@ -68,13 +68,27 @@ struct ReviewTests {
     let row = try store.editEntry(id, edit, by: "jd", at: "t", note: "client cap")
     #expect(row.status == "edited" && row.hours == 1.2 && row.amount == 120)
     let history = try store.reviewHistory(id)
-    #expect(history.map { $0.field ?? "" } == ["hours", "amount", "narrative"])
+    #expect(history.map { $0.field ?? "" } == ["hours", "minutes", "amount", "narrative"])
     #expect(history.first.map { [$0.oldValue, $0.newValue] } == ["1.5", "1.2"])
     // An edit that changes nothing records nothing; approving an edited entry keeps it edited.
     _ = try store.editEntry(id, edit, by: "jd", at: "t", note: nil)
-    #expect(try store.reviewHistory(id).count == 3)
+    #expect(try store.reviewHistory(id).count == 4)
     #expect(try store.setReviewStatus([id], to: "approved", by: "jd", at: "t", note: nil) == 0)
     #expect(try store.entries(approvedOnly: true).map(\.hours) == [1.2])
+    // A rejected entry is not edited back into the bill.
+    let other = try store.resolveEntryIDs(["ab12"])[0]
+    try store.setReviewStatus([other], to: "rejected", by: "jd", at: "t", note: nil)
+    #expect(throws: Store.ReviewError.self) { try store.editEntry(other, edit, by: "jd", at: "t", note: nil) }
+    #expect(try store.reviewRow(other)?.status == "rejected")
+  }
+
+  @Test("bulk approval chooses its drafts in its own transaction, by filter")
+  func bulk() throws {
+    let store = try Self.store()
+    let result = try store.setReviewStatus(
+      draftsIn: Store.ReviewFilter(from: "2025-03-04"), to: "approved", by: "jd", at: "t", note: nil)
+    #expect(result.selected == 2 && result.changed == 2)
+    #expect(try store.reviewRows(Store.ReviewFilter(statuses: ["approved"])).map(\.workDate) == ["2025-03-04", "2025-03-05"])
   }
 
   @Test("a re-settlement keeps reviewed entries, and tells settling which messages they cover")
@@ -85,10 +99,25 @@ struct ReviewTests {
     try store.setReviewStatus([ids[1]], to: "rejected", by: "jd", at: "t", note: nil)
     let coverage = try store.reviewedCoverage()
     #expect(coverage.entryIDs == Set(ids))
-    #expect(coverage.sources == [
-      ReviewedCoverage.key(timekeeper: "JD", basis: "explicit", contentHash: "aa"),
-      ReviewedCoverage.key(timekeeper: "JD", basis: "explicit", contentHash: "cc"),
-    ])
+    func draft(_ hash: String, _ basis: EntryBasis, position: Int, analyzer: String, messageID: String? = nil) -> DraftRow {
+      DraftRow(
+        contentHash: hash, messageID: messageID ?? "\(hash)@x", threadID: "t", sentAt: "2025-03-03T10:00:00Z", source: "s",
+        timekeeper: "JD", direction: "sent", client: "ACME", matter: "M1", analyzer: analyzer,
+        entry: DraftEntry(
+          basis: basis, minutes: 30, activity: .review, narrative: "n", evidence: "e", confidence: 0.9, workDate: "2025-03-03",
+          position: position))
+    }
+    // The reviewed entry's own draft; the message's other drafts are still theirs to bill.
+    #expect(coverage.covers(draft("aa", .explicit, position: 0, analyzer: "a")))
+    #expect(!coverage.covers(draft("aa", .explicit, position: 1, analyzer: "a")))
+    #expect(!coverage.covers(draft("bb", .explicit, position: 0, analyzer: "a")))
+    // A new analyzer's reading of a reviewed message: its place, or another basis, is covered.
+    #expect(coverage.covers(draft("aa", .explicit, position: 0, analyzer: "b")))
+    #expect(coverage.covers(draft("aa", .estimated, position: 0, analyzer: "b")))
+    #expect(!coverage.covers(draft("aa", .explicit, position: 1, analyzer: "b")))
+    // Another copy of the same mail (same Message-ID and Date, other bytes).
+    #expect(coverage.covers(draft("zz", .explicit, position: 0, analyzer: "a", messageID: "aa@x")))
+    #expect(!coverage.covers(draft("zz", .explicit, position: 0, analyzer: "a", messageID: "zz@x")))
     try store.replaceDraftEntries { write in try write(Self.entry(ids[0], "aa", hours: 9)) }
     let rows = try store.reviewRows(Store.ReviewFilter())
     #expect(rows.map(\.entryID) == ids, "the draft is gone, the reviewed two stay")
@@ -100,12 +129,14 @@ struct ReviewTests {
     let mineURL = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString).sqlite")
     let otherURL = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString).sqlite")
     defer { for url in [mineURL, otherURL] { try? FileManager.default.removeItem(at: url) } }
-    let mine = try Store(path: mineURL.path)
+    // The same store reviewed on a laptop: the review wins over this store's draft of the id.
+    let mine = try Self.store(mineURL)
     let other = try Self.store(otherURL)
     try other.setReviewStatus(try other.resolveEntryIDs(["ab12"]), to: "approved", by: "jd", at: "t", note: nil)
     try mine.merge(from: otherURL.path)
     try mine.merge(from: otherURL.path)
-    #expect(try mine.reviewRows(Store.ReviewFilter()).map(\.status) == ["approved"])
+    #expect(try mine.reviewRows(Store.ReviewFilter()).map(\.status) == ["approved", "draft", "draft"])
     #expect(try mine.reviewHistory(nil).count == 1)
+    #expect(try mine.entries().first?.sources.count == 1)
   }
 }

@@ -51,9 +51,8 @@ struct Merge: ParsableCommand {
       total.messages += counts.messages
       total.sources += counts.sources
     }
-    let entries: Int
     do {
-      entries = try Settlement.settle(store, configuration: configuration)
+      try Settlement.settle(store, configuration: configuration)
     } catch {
       throw ExitCodeError(message: "cannot settle the merged entries: \(error)")
     }
@@ -71,7 +70,7 @@ struct Merge: ParsableCommand {
     }
     log.info(
       "merged \(stores.count) store(s): \(total.messages) new messages, \(total.sources) new sources; "
-        + "\(entries) entries, \(String(format: "%.2f", totals.hours)) h; dataset in \(out)/",
-      fields: ["messages": total.messages, "entries": entries])
+        + "\(totals.entries) entries, \(String(format: "%.2f", totals.hours)) h; dataset in \(out)/",
+      fields: ["messages": total.messages, "entries": totals.entries])
   }
 }

@@ -86,7 +86,7 @@ struct Review: ParsableCommand {
     func validate() throws { try Review.validateSelection(ids: ids, all: all, filters: filters) }
 
     func run() throws {
-      try Review.setStatus("approved", ids: ids, all: all, filters: filters, reviewer: reviewer, store: storeOptions.open())
+      try Review.setStatus("approved", ids: ids, all: all, filters: filters, reviewer: reviewer, store: Review.open(storeOptions))
     }
   }
 
@@ -103,7 +103,7 @@ struct Review: ParsableCommand {
     func validate() throws { try Review.validateSelection(ids: ids, all: all, filters: filters) }
 
     func run() throws {
-      try Review.setStatus("rejected", ids: ids, all: all, filters: filters, reviewer: reviewer, store: storeOptions.open())
+      try Review.setStatus("rejected", ids: ids, all: all, filters: filters, reviewer: reviewer, store: Review.open(storeOptions))
     }
   }
 
@@ -139,7 +139,7 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
-      let store = try storeOptions.open()
+      let store = try Review.open(storeOptions)
       let entryID = try Review.resolve([id], in: store)[0]
       var edit = Store.EntryEdit()
       edit.hours = hours.map { ($0 * 100).rounded() / 100 }
@@ -151,16 +151,14 @@ struct Review: ParsableCommand {
           throw ExitCodeError(
             message: "\(configOptions.config): no matter '\(matter)'; the matters are \(configuration.matters.map(\.id).joined(separator: ", "))")
         }
-        guard let current = try store.reviewRows(Store.ReviewFilter()).first(where: { $0.entryID == entryID }) else {
-          throw ExitCodeError(message: "no entry \(entryID)")
-        }
+        guard let current = try store.reviewRow(entryID) else { throw ExitCodeError(message: "no entry \(entryID)") }
         edit.matter = record.id
         edit.client = record.client
         edit.taskCode = record.taskCode ?? ""
         edit.rate = Pricing(configuration: configuration).rate(client: record.client, matter: record.id, timekeeper: current.timekeeper)
       }
       let row = try Review.reviewing {
-        try store.editEntry(entryID, edit, by: reviewer.name, at: Scan.timestamp(Date()), note: reviewer.note)
+        try store.editEntry(entryID, edit, by: reviewer.name, at: Review.now(), note: reviewer.note)
       }
       print(Review.render([row], format: .table), terminator: "")
     }
@@ -194,12 +192,31 @@ struct Review: ParsableCommand {
   }
 
   static func setStatus(_ status: String, ids: [String], all: Bool, filters: Filters, reviewer: Reviewer, store: Store) throws {
-    let selected = try all ? store.reviewRows(filters.filter(statuses: ["draft"])).map(\.entryID) : resolve(ids, in: store)
-    let changed = try reviewing {
-      try store.setReviewStatus(selected, to: status, by: reviewer.name, at: Scan.timestamp(Date()), note: reviewer.note)
+    let (selected, changed) = try reviewing {
+      if all {
+        return try store.setReviewStatus(
+          draftsIn: filters.filter(statuses: nil), to: status, by: reviewer.name, at: now(), note: reviewer.note)
+      }
+      let chosen = try store.resolveEntryIDs(ids)
+      return (chosen.count, try store.setReviewStatus(chosen, to: status, by: reviewer.name, at: now(), note: reviewer.note))
     }
-    let unchanged = selected.count - changed
-    print("\(status) \(changed) entr\(changed == 1 ? "y" : "ies")\(unchanged > 0 ? " (\(unchanged) already so)" : "")")
+    let unchanged = selected - changed
+    let already = status == "approved" ? "already approved or edited" : "already rejected"
+    print("\(status) \(changed) entr\(changed == 1 ? "y" : "ies")\(unchanged > 0 ? " (\(unchanged) \(already))" : "")")
+  }
+
+  /// When a change is made, to the millisecond: two changes in one second stay two, in order.
+  static func now() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date())
+  }
+
+  /// Opens the store for a review, waiting up to a minute for a scan that is writing it.
+  static func open(_ options: StoreOptions) throws -> Store {
+    let store = try options.open()
+    store.waitForWriters(seconds: 60)
+    return store
   }
 
   static func resolve(_ ids: [String], in store: Store) throws -> [String] {
