@@ -311,6 +311,18 @@ struct DurationPhraseTests {
     ("Ho lavorato 1 ora e mezza sul contratto.", .taken(90)),
     ("Ik heb een half uur gebeld.", .taken(30)),
     ("Heb 2 uur besteed aan het contract.", .taken(120)),
+    ("J'ai consacré 2h30 à la relecture, avant la réunion de 14h30.", .taken(150)),
+    ("Réunion d'une heure avec le client, puis 1,5 h de recherches.", .takenAll([60, 90])),
+    ("Elle durera deux heures, à partir de 10h00.", .rejected("future")),
+    ("vielen Dank für die Besprechung heute von 14:00 bis 15:30 Uhr.", .taken(90)),
+    ("Tardaremos unas 3 horas y le responderemos en un plazo de 24 horas.", .rejected("future")),
+    ("Te respondo en un plazo de 24 horas.", .rejected("deadline")),
+    ("Tras nuestra llamada de hora y media de esta mañana, te confirmo la lista.", .taken(90)),
+    ("Ho impiegato un'ora e mezza per la revisione del verbale.", .taken(90)),
+    ("Ik heb vandaag 2 uur besteed aan het contract; we bellen om 12.00 uur.", .taken(120)),
+    ("Ik heb anderhalf uur de stukken doorgenomen.", .taken(90)),
+    ("Tempo gasto: 45 minutos.", .taken(45)),
+    ("Reunião de 1h30 desta manhã com o cliente.", .taken(90)),
   ]
 
   @Test("there are at least 150 phrases")

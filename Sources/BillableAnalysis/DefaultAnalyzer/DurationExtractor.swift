@@ -184,6 +184,7 @@ package enum DurationExtractor {
         if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
           || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full") || hasWord(bytes, at: index, "heure")
           || hasWord(bytes, at: index, "hora") || hasWord(bytes, at: index, "stund") || hasWord(bytes, at: index, "uur")
+          || hasWord(bytes, at: index, "mezz")
         {
           return true
         }
@@ -631,8 +632,9 @@ package enum DurationExtractor {
       return Match(range: index..<each.range.upperBound, minutes: count * minutes)
     }
     if let range = matchClockRange(tokens, at: index) { return range }
-    // Every half word starts with a, d, e, f, h, m or u: most words are passed over unhashed.
-    if let word = tokens[index].word, let first = word.utf8.first, [0x61, 0x64, 0x65, 0x66, 0x68, 0x6D, 0x75].contains(first),
+    // Every half word starts with a, d, e, f, h, m, o, s or u: most words are passed over unhashed.
+    if let word = tokens[index].word, let first = word.utf8.first,
+      [0x61, 0x64, 0x65, 0x66, 0x68, 0x6D, 0x6F, 0x73, 0x75].contains(first),
       let half = matchHalf(word, tokens, at: index)
     {
       return half
@@ -650,14 +652,20 @@ package enum DurationExtractor {
   /// "une demi-heure", "eine halbe Stunde", "media hora", "mezz'ora", "anderthalb Stunden".
   private static func matchHalf(_ word: String, _ tokens: [Token], at index: Int) -> Match? {
     if word == "mezz'ora" { return Match(range: index..<(index + 1), minutes: 30) }
-    if word == "un'ora" { return Match(range: index..<(index + 1), minutes: 60) }
+    if word == "un'ora" { return hoursAndMinutes(tokens, from: index, hours: 1, after: index + 1) }
+    // "una llamada de hora y media": the unit alone, then "and a half"
+    if ["hora", "heure", "ora", "stunde", "uur"].contains(word), let conjunction = tokens[safe: index + 1]?.word,
+      conjunctions.contains(conjunction), let half = tokens[safe: index + 2]?.word, halfWords.contains(half)
+    {
+      return Match(range: index..<(index + 3), minutes: 90)
+    }
     // "a half-day workshop", "a full-day session on site"
     if word == "half" || word == "full", tokens[safe: index + 1]?.kind == .symbol("-"), tokens[safe: index + 2]?.word == "day" {
       return Match(range: index..<(index + 3), minutes: word == "half" ? 240 : 480)
     }
     let minutes: Double
     switch word {
-    case "anderthalb", "eineinhalb": minutes = 90
+    case "anderthalb", "eineinhalb", "anderhalf": minutes = 90
     case _ where halfWords.contains(word): minutes = 30  // "half uur", "half-hour"
     default: return nil
     }
@@ -730,6 +738,14 @@ package enum DurationExtractor {
       j += 1
     }
     if isHourUnit(tokens[safe: j]) {
+      // "14h30", "9h00": the French and Portuguese way to write a clock time, not 14.5 hours;
+      // "om 12.00 uur" is noon in Dutch.
+      if value >= 9, let unit = tokens[safe: j], unit.word == "h", unit.attached, let minutes = tokens[safe: j + 1],
+        minutes.attached, minutes.number != nil
+      {
+        return nil
+      }
+      if tokens[safe: j]?.word == "uur", case .number(_, true, _) = tokens[index].kind, value >= 7 { return nil }
       return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
     }
     if isMinuteUnit(tokens[safe: j]) {
@@ -767,7 +783,12 @@ package enum DurationExtractor {
     return nil
   }
 
-  private static let timeLabels: Set<String> = ["time", "spent", "hours", "hrs", "billed", "logged"]
+  private static let timeLabels: Set<String> = [
+    "time", "spent", "hours", "hrs", "billed", "logged", "temps", "zeit", "zeitaufwand", "aufwand", "tiempo", "tempo",
+    "gasto", "speso", "tijd", "heures", "stunden", "horas", "ore", "uren",
+  ]
+  /// "from" in a clock range: "von 14:00 bis 15:30", "de 9:00 à 11:00", "dalle 10:00 alle 12:00".
+  private static let rangeStarts: Set<String> = ["from", "between", "von", "de", "desde", "dalle", "van", "das", "entre"]
 
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
@@ -826,12 +847,13 @@ package enum DurationExtractor {
   /// "from 2pm to 4:30pm", "10:00-11:15", "2-4pm", "between 2 and 3:30 pm".
   private static func matchClockRange(_ tokens: [Token], at index: Int) -> Match? {
     var start = index
-    if let word = tokens[index].word, word == "from" || word == "between" { start = index + 1 }
+    if let word = tokens[index].word, rangeStarts.contains(word) { start = index + 1 }
     guard let (first, afterFirst) = clockTime(tokens, at: start) else { return nil }
     guard let separator = tokens[safe: afterFirst] else { return nil }
     var j = afterFirst
     switch separator.kind {
-    case .word("to"), .word("till"), .word("until"), .word("and"), .symbol("-"), .symbol("–"), .symbol("—"):
+    case .word("to"), .word("till"), .word("until"), .word("and"), .symbol("-"), .symbol("–"), .symbol("—"), .word("bis"),
+      .word("à"), .word("a"), .word("al"), .word("alle"), .word("tot"), .word("até"):
       j += 1
     default:
       return nil
@@ -930,7 +952,9 @@ package enum DurationExtractor {
     "prendra", "prendre", "vais", "allons", "demain", "prévoir", "prévu", "prévue", "devrait", "faudra", "wird", "werde",
     "werden", "dauern", "geplant", "brauchen", "tomará", "llevará", "mañana", "voy", "vamos", "necesitaré", "será",
     "debería", "domani", "richiederà", "servirà", "sarà", "zal", "zullen", "gaat", "durera", "dureront", "durará",
-    "durerà", "dauert", "duurt", "give",
+    "durerà", "dauert", "duurt", "give", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
+    "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
+    "kosten", "benötigen",
   ]
   static let pastWorkWords: Set<String> = [
     "spent", "worked", "took", "billed", "logged", "recorded", "reviewed", "drafted", "revised", "prepared", "researched",
@@ -955,7 +979,9 @@ package enum DurationExtractor {
     "drafts", "mark", "comment", "conferred", "conferring", "strategy", "billable", "chargeable", "timesheet",
     "réunion", "appel", "contrat", "relecture", "révision", "rédaction", "audience", "besprechung", "telefonat",
     "vertrag", "prüfung", "entwurf", "sitzung", "reunión", "llamada", "contrato", "revisión", "informe", "borrador",
-    "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg",
+    "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg", "recherches", "analyse", "diligences",
+    "investigación", "análisis", "ricerca", "ricerche", "analisi", "onderzoek", "pesquisa", "análise", "reunião",
+    "chamada", "revisão", "telefonema", "gesprek", "telefoongesprek",
     // consultants and agencies
     "standup", "stand-up", "sync", "workshop", "kickoff", "design", "designed", "designing", "wireframe", "wireframes",
     "mockup", "mockups", "prototype", "prototyping", "testing", "tested", "qa", "debugging", "debugged", "fixed",
@@ -971,6 +997,11 @@ package enum DurationExtractor {
   static let scheduleWords: Set<String> = [
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
+  ]
+  /// Italian "per" is "for": "un'ora e mezza per la revisione" is no rate.
+  static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
+  static let deadlineNouns: Set<String> = [
+    "plazo", "délai", "frist", "termine", "prazo", "termijn", "deadline", "sla",
   ]
   static let mediaWords: Set<String> = [
     "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
@@ -1059,6 +1090,10 @@ package enum DurationExtractor {
     if let previousWord, deadlineBefore.contains(previousWord), !match.isRange, !putIn, !measured {
       return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
     }
+    // "en un plazo de 24 horas", "dans un délai de 48 heures", "binnen een termijn van 2 uur"
+    if wordsBefore.suffix(3).contains(where: deadlineNouns.contains), !match.isRange {
+      return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
+    }
     if wordsAfter.prefix(2).contains(where: deadlineAfter.contains) {
       return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
     }
@@ -1067,7 +1102,7 @@ package enum DurationExtractor {
     }
     // Rates and availability: "$300 per hour", "300 an hour", "24 hours a day", "business hours".
     if before.last?.kind == .symbol("$") || before.dropLast().last?.kind == .symbol("$") || before.last?.kind == .symbol("/")
-      || wordsAfter.prefix(2) == ["a", "day"] || wordsAfter.prefix(2) == ["a", "week"] || wordsAfter.first == "per"
+      || wordsAfter.prefix(2) == ["a", "day"] || wordsAfter.prefix(2) == ["a", "week"] || (wordsAfter.first == "per" && !italianArticles.contains(wordsAfter.dropFirst().first ?? ""))
       || wordsAfter.first == "daily" || wordsAfter.first == "weekly" || after.first?.kind == .symbol("/")
     {
       return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)

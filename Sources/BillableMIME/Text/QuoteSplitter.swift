@@ -185,7 +185,7 @@ package enum QuoteSplitter {
     ]
     static let dateLabels: [StaticString] = [
       "sent:", "date:", "gesendet:", "datum:", "envoyé :", "envoyé:", "date :", "enviado:", "fecha:", "inviato:", "data:",
-      "verzonden:", "enviada em:", "enviado em:", "skickat:", "sendt:", "送信日時:", "发送时间:", "寄件日期:",
+      "verzonden:", "enviada em:", "enviado em:", "enviado el:", "enviada:", "skickat:", "sendt:", "送信日時:", "发送时间:", "寄件日期:",
     ]
     static let otherLabels: [StaticString] = [
       "to:", "subject:", "cc:", "an:", "betreff:", "à :", "à:", "objet :", "objet:", "para:", "asunto:", "a:", "oggetto:",
