@@ -109,6 +109,11 @@ struct ScanTests {
     #expect(history.stdout.contains("jd  approve  \(explicit[0])  status: draft -> approved"))
     #expect(history.stdout.contains("edit  \(explicit[1])  hours: "))
     #expect(history.stdout.contains("reject  \(estimated[0])  status: draft -> rejected  (courtesy copy)"))
+
+    // A narrative comes from a Subject: an escape sequence in it must not reach the terminal.
+    #expect(try runBillable(["review", "edit", explicit[0], "--narrative", "evil \u{1B}[31mred", "--config", Self.config] + db).status == 0)
+    let table = try runBillable(["review", "list", "--status", "all"] + db).stdout
+    #expect(table.contains("evil  [31mred") && !table.contains("\u{1B}"))
   }
 
   @Test("a second scan writes identical entries files and calls no analyzer")
