@@ -26,6 +26,16 @@ struct CLITests {
     #expect((object?["parts"] as? [Any])?.count == 2)
   }
 
+  @Test("text output for a terminal carries no control characters from the mail")
+  func noEscapes() throws {
+    let evil = Data("From: Jane Doe <jane@doe-law.example>\nTo: bob@acme.example\nSubject: evil \u{1B}]0;pwn\u{07} title\n\nI spent 2 hours \u{1B}[31mred\u{1B}[0m on it.\n".utf8)
+    let parse = try runBillable(["parse", "-"], stdin: evil)
+    #expect(parse.status == 0 && parse.stdout.contains("evil  ]0;pwn  title") && !parse.stdout.contains("\u{1B}"))
+    let analyze = try runBillable(["analyze", "--config", "fixtures/sample/billable.toml", "-"], stdin: evil)
+    #expect(analyze.status == 0 && analyze.stdout.contains("[31mred") && !analyze.stdout.contains("\u{1B}"))
+    #expect(!analyze.stdout.contains("\u{07}"))
+  }
+
   @Test("standard input is read with -")
   func standardInput() throws {
     let bytes = try Fixtures.bytes("mime/rfc/001-plain-ascii.eml")

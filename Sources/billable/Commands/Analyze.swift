@@ -48,7 +48,7 @@ struct Analyze: AsyncParsableCommand {
         let input = AnalysisInput(message: message)
         let analyses = await engine.analyze(input)
         let report = AnalysisReport(raw: raw, input: input, analyses: analyses, pricing: pricing, configuration: configuration)
-        try output.write(json ? report.json().rendered + "\n" : report.text() + "\n")
+        try output.write(json ? report.json().rendered + "\n" : TerminalText.printable(report.text(), keepingLineBreaks: true) + "\n")
       }
     }
     try output.flush()

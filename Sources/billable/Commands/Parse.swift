@@ -154,7 +154,7 @@ enum ParseReport {
     result.isUnparseable = message.defects.contains { $0.kind == .noHeaders }
     switch mode {
     case .none: break
-    case .line: result.rendered = line(raw: raw, message: message, body: body) + "\n"
+    case .line: result.rendered = TerminalText.printable(line(raw: raw, message: message, body: body)) + "\n"
     case .json: result.rendered = json(raw: raw, message: message, body: body).rendered + "\n"
     }
     return result

@@ -177,7 +177,7 @@ struct Review: ParsableCommand {
         var line = "\(event.at)  \(event.by)  \(event.action)  \(event.entryID)"
         if let field = event.field { line += "  \(field): \(event.oldValue ?? "") -> \(event.newValue ?? "")" }
         if let note = event.note, !note.isEmpty { line += "  (\(note))" }
-        print(Review.printable(line))
+        print(TerminalText.printable(line))
       }
     }
   }
@@ -203,17 +203,6 @@ struct Review: ParsableCommand {
     let unchanged = selected - changed
     let already = status == "approved" ? "already approved or edited" : "already rejected"
     print("\(status) \(changed) entr\(changed == 1 ? "y" : "ies")\(unchanged > 0 ? " (\(unchanged) \(already))" : "")")
-  }
-
-  /// Text for a terminal: narratives come from mail subjects, and an escape sequence in one
-  /// must not run in the reviewer's terminal. Control characters and line breaks become spaces.
-  static func printable(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { return text }
-    var out = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-      out.append(scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) ? " " : scalar)
-    }
-    return String(out)
   }
 
   /// When a change is made, to the millisecond: two changes in one second stay two, in order.
@@ -278,7 +267,7 @@ struct Review: ParsableCommand {
       while idLength < 32, Set(rows.map { $0.entryID.prefix(idLength) }).count < rows.count { idLength += 2 }
       let short = ["id", "status", "date", "tk", "client", "matter", "act", "basis", "hours", "amount", "cur", "narrative"]
       let table = [short] + rows.map { row in
-        var line = cells(row, idLength: idLength).map(printable)
+        var line = cells(row, idLength: idLength).map { TerminalText.printable($0) }
         line[11] = line[11].count > 60 ? String(line[11].prefix(59)) + "…" : line[11]
         return line
       }

@@ -43,7 +43,23 @@ struct ExitCodeError: Error, CustomStringConvertible {
 /// Lines on stderr, unbuffered: diagnostics must appear even if the run dies next.
 enum StandardError {
   static func write(_ line: String) {
-    let text = line + "\n"
+    // Diagnostics quote paths and defects, which a hostile file can fill with escapes.
+    let text = TerminalText.printable(line, keepingLineBreaks: true) + "\n"
     _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+  }
+}
+
+/// Text from mail on its way to a terminal: an escape sequence in a Subject or a body must not
+/// run in the reader's terminal (retitle it, hide text, worse). Control characters become
+/// spaces; line breaks too unless the text is made of lines.
+enum TerminalText {
+  static func printable(_ text: String, keepingLineBreaks: Bool = false) -> String {
+    func isControl(_ value: UInt32) -> Bool {
+      (value < 0x20 && !(keepingLineBreaks && value == 0x0A)) || (value >= 0x7F && value < 0xA0)
+    }
+    guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars { out.append(isControl(scalar.value) ? " " : scalar) }
+    return String(out)
   }
 }
