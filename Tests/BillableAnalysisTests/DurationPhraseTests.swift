@@ -323,6 +323,23 @@ struct DurationPhraseTests {
     ("Ik heb anderhalf uur de stukken doorgenomen.", .taken(90)),
     ("Tempo gasto: 45 minutos.", .taken(45)),
     ("Reunião de 1h30 desta manhã com o cliente.", .taken(90)),
+    // Held-out precision cases: clock times, availability, trips, standing meetings, other people
+    ("Seriez-vous disponible mardi de 14h à 15h30 ? Sinon je suis libre jeudi de 10h à 11h.", .rejected("availability")),
+    ("Mon train part à 14h et le trajet dure 3h10.", .rejected("no-work-described")),
+    ("Estive das 10h às 12h30 na reunião de assinatura com o banco.", .taken(150)),
+    ("O meu voo parte às 7h45 e são 2 horas e meia de viagem; a reunião está marcada das 14h às 16h.", .rejected("no-work-described")),
+    ("Office hours 9-17h, Monday to Friday.", .rejected("scheduling")),
+    ("Propongo una call settimanale di 1h il lunedì.", .rejected("future")),
+    ("We have our weekly 1h call on Monday.", .rejected("rate")),
+    ("It's roughly a 2 hour journey to Brussels.", .rejected("length")),
+    ("Thank you - I know your team spent 12 hours pulling the board minutes together.", .rejected("not-own-work")),
+    ("Anouk has put in about 2h on the data room index.", .rejected("not-own-work")),
+    ("Il collega ha lavorato 2 ore sul contratto.", .rejected("not-own-work")),
+    ("I reviewed the lease and spent 2 hours on the rent review clause.", .taken(120)),
+    ("Reviewed and updated the Series B closing checklist (0.7).", .taken(42)),
+    ("Reviewed claimant's witness statement and flagged inconsistencies - 1.5 hrs.", .taken(90)),
+    ("Temps passé aujourd'hui sur la cession du fonds : 45 min.", .taken(45)),
+    ("Hoy he dedicado 3 horas a la revisión del PPA y media hora a la llamada.", .takenAll([180, 30])),
   ]
 
   @Test("there are at least 150 phrases")

@@ -179,18 +179,23 @@ package enum DurationExtractor {
         continue
       }
       let lower = byte | 0x20
-      if lower == 0x68 || lower == 0x6D || lower == 0x71 || lower == 0x66 || lower == 0x73 || lower == 0x75 {
-        // hour, half, min(ute), quarter, full; heure, hora, Stunde, uur
-        if hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "min")
-          || hasWord(bytes, at: index, "quarter") || hasWord(bytes, at: index, "full") || hasWord(bytes, at: index, "heure")
-          || hasWord(bytes, at: index, "hora") || hasWord(bytes, at: index, "stund") || hasWord(bytes, at: index, "uur")
-          || hasWord(bytes, at: index, "mezz")
-        {
-          return true
-        }
-      } else if lower == 0x77 || lower == 0x65, index > bytes.startIndex, bytes[index - 1] == 0x20 {  // " w", " e"
-        if hasWord(bytes, at: index, "whole") || hasWord(bytes, at: index, "entire") { return true }
+      // The words a duration can be made of without a digit, by first letter.
+      let found: Bool
+      switch lower {
+      case 0x68:  // h
+        found = hasWord(bytes, at: index, "hour") || hasWord(bytes, at: index, "half") || hasWord(bytes, at: index, "heure")
+          || hasWord(bytes, at: index, "hora")
+      case 0x6D: found = hasWord(bytes, at: index, "min") || hasWord(bytes, at: index, "mezz")  // m
+      case 0x71: found = hasWord(bytes, at: index, "quarter")  // q
+      case 0x66: found = hasWord(bytes, at: index, "full")  // f
+      case 0x73: found = hasWord(bytes, at: index, "stund")  // s
+      case 0x75: found = hasWord(bytes, at: index, "uur")  // u
+      case 0x77, 0x65:  // " whole", " entire"
+        found = index > bytes.startIndex && bytes[index - 1] == 0x20
+          && (hasWord(bytes, at: index, "whole") || hasWord(bytes, at: index, "entire"))
+      default: found = false
       }
+      if found { return true }
       index += 1
     }
     return false
@@ -598,7 +603,9 @@ package enum DurationExtractor {
   /// "and" before "a half" or more minutes: "2 horas y media", "deux heures et demie".
   static let conjunctions: Set<String> = ["and", "et", "y", "und", "e", "en"]
   /// Half, alone after a conjunction ("et demie") or before an hour unit ("une demi-heure").
-  static let halfWords: Set<String> = ["half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo"]
+  static let halfWords: Set<String> = [
+    "half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo", "meia", "meio",
+  ]
 
   private static func isHourUnit(_ token: Token?) -> Bool { token?.word.map(hourUnits.contains) ?? false }
   private static func isMinuteUnit(_ token: Token?) -> Bool {
@@ -632,13 +639,7 @@ package enum DurationExtractor {
       return Match(range: index..<each.range.upperBound, minutes: count * minutes)
     }
     if let range = matchClockRange(tokens, at: index) { return range }
-    // Every half word starts with a, d, e, f, h, m, o, s or u: most words are passed over unhashed.
-    if let word = tokens[index].word, let first = word.utf8.first,
-      [0x61, 0x64, 0x65, 0x66, 0x68, 0x6D, 0x6F, 0x73, 0x75].contains(first),
-      let half = matchHalf(word, tokens, at: index)
-    {
-      return half
-    }
+    if let word = tokens[index].word, mayStartHalf(word), let half = matchHalf(word, tokens, at: index) { return half }
     if tokens[index].word != nil, let phrase = matchPhrase(tokens, at: index) {
       // "an hour and 15 minutes" is one duration, as "1 hour and 15 minutes" is.
       if phrase.minutes == 60, tokens[phrase.range.upperBound - 1].word == "hour" {
@@ -647,6 +648,19 @@ package enum DurationExtractor {
       return phrase
     }
     return matchQuantity(tokens, at: index)
+  }
+
+  /// Whether a word's first two letters are those of a word `matchHalf` knows: most words
+  /// are passed over without hashing.
+  private static func mayStartHalf(_ word: String) -> Bool {
+    var bytes = word.utf8.makeIterator()
+    guard let first = bytes.next(), let second = bytes.next() else { return false }
+    switch (UInt16(first) << 8) | UInt16(second) {
+    case 0x6861, 0x6465, 0x6D65, 0x6675, 0x616E, 0x6569, 0x686F, 0x6865, 0x6F72, 0x7374, 0x7575, 0x756E:
+      // ha, de, me, fu, an, ei, ho, he, or, st, uu, un
+      return true
+    default: return false
+    }
   }
 
   /// "une demi-heure", "eine halbe Stunde", "media hora", "mezz'ora", "anderthalb Stunden".
@@ -740,10 +754,11 @@ package enum DurationExtractor {
     if isHourUnit(tokens[safe: j]) {
       // "14h30", "9h00": the French and Portuguese way to write a clock time, not 14.5 hours;
       // "om 12.00 uur" is noon in Dutch.
-      if value >= 9, let unit = tokens[safe: j], unit.word == "h", unit.attached, let minutes = tokens[safe: j + 1],
-        minutes.attached, minutes.number != nil
-      {
-        return nil
+      if value >= 9, let unit = tokens[safe: j], unit.word == "h", unit.attached {
+        if let minutes = tokens[safe: j + 1], minutes.attached, minutes.number != nil { return nil }
+        // "le train de 14h", "à 10h": a time of day; "spent 10h on the brief" is not.
+        let before = tokens[..<index].last(where: { $0.word != nil })?.word ?? ""
+        if !pastWorkWords.contains(before) { return nil }
       }
       if tokens[safe: j]?.word == "uur", case .number(_, true, _) = tokens[index].kind, value >= 7 { return nil }
       return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
@@ -772,8 +787,10 @@ package enum DurationExtractor {
     case .word("and") where index > 0 && tokens[index - 1].word == "between": break
     default: return nil
     }
+    // "9-17h" is office hours, not nine hours of work.
     guard lower > 0, let (upper, afterUpper) = quantity(tokens, at: separator + 1), upper > lower else { return nil }
     if isHourUnit(tokens[safe: afterUpper]) {
+      guard upper <= 12 else { return nil }
       // Only whole units: "2-3 hours and 30 minutes" is no simple range.
       let whole = hoursAndMinutes(tokens, from: separator + 1, hours: upper, after: afterUpper + 1)
       guard whole.range.upperBound == afterUpper + 1 else { return nil }
@@ -797,6 +814,12 @@ package enum DurationExtractor {
     let isLast = tokens[after...].allSatisfy { $0.kind == .symbol(".") || $0.kind == .symbol(")") }
     if isLast, index >= 2, [.symbol("-"), .symbol("\u{2013}")].contains(tokens[index - 1].kind),
       tokens[..<(index - 1)].contains(where: { $0.word.map(workWordsAndPlurals.contains) ?? false })
+    {
+      return true
+    }
+    // A figure in brackets after the task: "Reviewed the closing checklist (0.7)."
+    if index >= 2, tokens[index - 1].kind == .symbol("("), tokens[safe: after]?.kind == .symbol(")"),
+      tokens[..<(index - 1)].contains(where: { $0.word.map(workWordsAndPlurals.contains) ?? false || $0.word.map(pastWorkWords.contains) ?? false })
     {
       return true
     }
@@ -853,7 +876,7 @@ package enum DurationExtractor {
     var j = afterFirst
     switch separator.kind {
     case .word("to"), .word("till"), .word("until"), .word("and"), .symbol("-"), .symbol("–"), .symbol("—"), .word("bis"),
-      .word("à"), .word("a"), .word("al"), .word("alle"), .word("tot"), .word("até"):
+      .word("à"), .word("a"), .word("al"), .word("alle"), .word("tot"), .word("até"), .word("às"), .word("as"):
       j += 1
     default:
       return nil
@@ -904,6 +927,15 @@ package enum DurationExtractor {
     }
     guard hour <= 23, minute <= 59 else { return nil }
     var next = index + 1
+    // "14h", "15h30", "9h00": a clock time as French, Portuguese and others write it.
+    if token.number != nil, let h = tokens[safe: next], h.word == "h", h.attached {
+      next += 1
+      explicit = true
+      if let minutes = tokens[safe: next], minutes.attached, case .number(let m, false, _) = minutes.kind, m < 60 {
+        minute = Int(m)
+        next += 1
+      }
+    }
     var meridiem: String? = nil
     if let word = tokens[safe: next]?.word, ["am", "pm", "a", "p"].contains(word) {
       if word == "a" || word == "p" {
@@ -952,7 +984,9 @@ package enum DurationExtractor {
     "prendra", "prendre", "vais", "allons", "demain", "prévoir", "prévu", "prévue", "devrait", "faudra", "wird", "werde",
     "werden", "dauern", "geplant", "brauchen", "tomará", "llevará", "mañana", "voy", "vamos", "necesitaré", "será",
     "debería", "domani", "richiederà", "servirà", "sarà", "zal", "zullen", "gaat", "durera", "dureront", "durará",
-    "durerà", "dauert", "duurt", "give", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
+    "durerà", "dauert", "duurt", "give", "propongo", "proponho", "proposons", "sugiero", "suggerisco", "suggest",
+    "prévoyons", "vorschlagen", "marcada", "marcado", "programada", "programado", "prevista", "previsto",
+    "programmata", "programmato", "gepland", "agendada", "agendado", "fixée", "fixé", "angesetzt", "convocada", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
     "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
     "kosten", "benötigen",
   ]
@@ -992,7 +1026,7 @@ package enum DurationExtractor {
   /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
   static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
   static let billingSummaryWords: Set<String> = [
-    "invoice", "invoices", "invoiced", "invoicing", "retainer", "statement", "prebill", "write-off", "writeoff",
+    "invoice", "invoices", "invoiced", "invoicing", "retainer", "prebill", "write-off", "writeoff",
   ]
   static let scheduleWords: Set<String> = [
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
@@ -1002,6 +1036,21 @@ package enum DurationExtractor {
   static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
   static let deadlineNouns: Set<String> = [
     "plazo", "délai", "frist", "termine", "prazo", "termijn", "deadline", "sla",
+  ]
+  static let availabilityWords: Set<String> = [
+    "open", "opening", "opens", "ouvert", "ouverts", "ouverture", "horaires", "geöffnet", "öffnungszeiten", "sprechzeiten",
+    "abierto", "abiertos", "horario", "aperto", "aperti", "orari", "orario", "geopend", "openingstijden", "aberto",
+    "abertos", "horário", "reachable", "erreichbar", "bereikbaar", "available", "free", "disponible", "disponibles",
+    "libre", "libres", "frei", "disponibile", "disponibili", "beschikbaar", "disponível", "livre",
+  ]
+  static let recurringWords: Set<String> = [
+    "weekly", "daily", "monthly", "biweekly", "fortnightly", "wöchentlich", "wöchentliche", "wöchentlichen", "tägliche",
+    "hebdomadaire", "quotidien", "quotidienne", "semanal", "diario", "diaria", "settimanale", "quotidiano", "wekelijks",
+    "wekelijkse", "dagelijks", "dagelijkse", "diário",
+  ]
+  static let travelWords: Set<String> = [
+    "journey", "flight", "drive", "trip", "commute", "ride", "train", "layover", "trajet", "vol", "fahrt", "flug", "reise",
+    "viaje", "vuelo", "trayecto", "viaggio", "volo", "tragitto", "reis", "vlucht", "rit", "viagem", "voo",
   ]
   static let mediaWords: Set<String> = [
     "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
@@ -1017,6 +1066,32 @@ package enum DurationExtractor {
     "ago", "earlier", "later", "before", "prior", "beforehand", "afterwards", "fa", "geleden", "später", "después",
   ]
 
+  struct WordClass: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let firstPerson = WordClass(rawValue: 1)
+    static let thirdPerson = WordClass(rawValue: 2)
+    static let work = WordClass(rawValue: 4)
+    static let pastWork = WordClass(rawValue: 8)
+    static let billingSummary = WordClass(rawValue: 16)
+    static let availability = WordClass(rawValue: 32)
+    static let schedule = WordClass(rawValue: 64)
+    static let counted = WordClass(rawValue: 128)  // "time", "total"
+  }
+
+  /// Every word of the lists above with the classes it is in.
+  static let wordClasses: [String: WordClass] = {
+    var classes: [String: WordClass] = [:]
+    let lists: [(Set<String>, WordClass)] = [
+      (firstPersonWords, .firstPerson), (thirdPersonWords, .thirdPerson), (workWordsAndPlurals, .work),
+      (pastWorkWords, .pastWork), (billingSummaryWords, .billingSummary), (availabilityWords, .availability),
+      (scheduleWords, .schedule), (["time", "total"], .counted),
+    ]
+    for (words, wordClass) in lists {
+      for word in words { classes[word, default: []].insert(wordClass) }
+    }
+    return classes
+  }()
+
   /// What a sentence says whatever the duration judged in it: computed once per sentence, so
   /// that a sentence of thousands of durations is not read once for each.
   struct SentenceFacts {
@@ -1031,27 +1106,31 @@ package enum DurationExtractor {
     var totalTime = false
     /// The first word is a past work verb: a note in the writer's voice ("Reviewed …").
     var startsWithOwnVerb = false
+    /// Opening hours or availability ("open", "horaires", "erreichbar").
+    var availability = false
 
     init(_ tokens: [Token]) {
       var time = false
       var total = false
       if let first = tokens.first(where: { $0.word != nil })?.word { startsWithOwnVerb = pastWorkWords.contains(first) }
       for (index, token) in tokens.enumerated() {
-        guard let word = token.word else { continue }
-        if firstPersonWords.contains(word) { firstPerson = true }
+        // One lookup per word for every class it belongs to: most words belong to none.
+        guard let word = token.word, let classes = wordClasses[word] else { continue }
+        if classes.contains(.firstPerson) { firstPerson = true }
         // Spanish "he dedicado", "he trabajado": I have, not he.
         if word == "he", let next = tokens[safe: index + 1]?.word, next.hasSuffix("ado") || next.hasSuffix("ido") {
           firstPerson = true
           continue
         }
-        if thirdPersonWords.contains(word) { thirdPerson = true }
-        if workWordsAndPlurals.contains(word) { workWord = true }
-        if pastWorkWords.contains(word) {
+        if classes.contains(.thirdPerson) { thirdPerson = true }
+        if classes.contains(.work) { workWord = true }
+        if classes.contains(.pastWork) {
           pastWork = true
           if !["was", "were", "had", "did"].contains(word) { pastWorkVerb = true }
         }
-        if billingSummaryWords.contains(word) { billingSummary = true }
-        if scheduleWords.contains(word) { scheduleWord = true }
+        if classes.contains(.billingSummary) { billingSummary = true }
+        if classes.contains(.availability) { availability = true }
+        if classes.contains(.schedule) { scheduleWord = true }
         if word == "time" { time = true }
         if word == "total" { total = true }
       }
@@ -1143,6 +1222,18 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
+    // Opening hours and availability: "we are open 9h-17h", "reachable from 10:00 to 12:00".
+    if facts.availability && !facts.pastWorkVerb {
+      return Verdict(taken: false, reason: "availability", firstPerson: firstPerson)
+    }
+    // A standing meeting, not time spent: "our weekly 1h call".
+    if wordsBefore.suffix(3).contains(where: recurringWords.contains) {
+      return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)
+    }
+    // A trip's length: "a 2 hour journey", "the 7h45 flight".
+    if let next = wordsAfter.first, travelWords.contains(next), !facts.pastWorkVerb {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
     // "The recording is 45 minutes long", "the video runs 20 minutes": a length, not work.
     if wordsAfter.first == "long" || wordsBefore.suffix(3).contains(where: { ["runs", "run", "lasts"].contains($0) }),
       wordsBefore.contains(where: { ["is", "are", "runs", "run", "lasts"].contains($0) || mediaWords.contains($0) }),
@@ -1161,8 +1252,10 @@ package enum DurationExtractor {
     // after it they are only the object ("2 hours on their comments").
     // A note that starts with its verb ("Reviewed their expert's CV - 1.3 hrs") is the
     // writer's own.
+    let subject = subjectOfWork(tokens, from: windowStart, before: match.range.lowerBound)
+    if subject == .someoneElse { return Verdict(taken: false, reason: "not-own-work", firstPerson: false) }
     let thirdPerson = (facts.thirdPerson && !facts.startsWithOwnVerb && namesSomeoneElse(Array(wordsBefore)))
-      || startsWithNameAndWorkVerb(tokens, from: windowStart, before: match.range.lowerBound)
+      || subject == .name
     if thirdPerson && !firstPerson {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
@@ -1193,18 +1286,51 @@ package enum DurationExtractor {
   private static let notNames: Set<String> = [
     "have", "had", "just", "already", "also", "probably", "together", "time", "total", "hours", "work", "today",
     "yesterday", "tonight", "overall", "actually", "only", "was", "were", "been", "has",
+    "and", "then", "so", "but", "or", "which", "that", "who", "since", "after", "once", "when", "as", "because",
+    "finally", "again", "morning", "afternoon", "evening", "week", "et", "y", "und", "e", "en", "puis", "dann", "luego",
+    "poi", "daarna", "depois", "hier", "gestern", "ayer", "ieri", "gisteren", "ontem", "heute", "hoy", "oggi", "vandaag",
+    "hoje", "aujourd'hui", "j'ai", "ich", "wir", "ik", "wij", "nous", "je", "temps", "tiempo", "zeit", "tempo", "tijd",
   ]
 
-  private static func startsWithNameAndWorkVerb(_ tokens: [Token], from start: Int, before end: Int) -> Bool {
-    guard end - start >= 2 else { return false }
-    for index in start..<(end - 1) {
-      guard let verb = tokens[index + 1].word, ["spent", "worked", "billed", "logged"].contains(verb) else { continue }
-      if let subject = tokens[index].word, !firstPersonWords.contains(subject), !notNames.contains(subject) {
-        return true
-      }
+  enum Subject { case none, name, someoneElse }
+
+  /// The subject of the work verb nearest before the duration: someone else for certain
+  /// ("your team spent 12 hours", "il collega ha lavorato 2 ore": theirs, whoever else the
+  /// sentence names), a name ("Anouk has put in about 2h": theirs unless I or we are in it
+  /// too), or neither.
+  private static func subjectOfWork(_ tokens: [Token], from start: Int, before end: Int) -> Subject {
+    guard let verbIndex = tokens[start..<end].lastIndex(where: { $0.word.map(subjectVerbs.contains) ?? false }) else {
+      return .none
     }
-    return false
+    var index = verbIndex - 1
+    while index >= start, let word = tokens[index].word, auxiliaries.contains(word) { index -= 1 }
+    guard index >= start, let subject = tokens[index].word else { return .none }
+    // Spanish "he dedicado", "he trabajado": I have.
+    if subject == "he", let verb = tokens[verbIndex].word, verb.hasSuffix("ado") || verb.hasSuffix("ido") { return .none }
+    if otherSubjects.contains(subject) { return .someoneElse }
+    if firstPersonWords.contains(subject) || firstPersonAuxiliaries.contains(subject) || notNames.contains(subject) {
+      return .none
+    }
+    return .name
   }
+
+  /// Who is never the timekeeper: other people, their teams, the client.
+  private static let otherSubjects: Set<String> = [
+    "he", "she", "they", "you", "team", "colleague", "colleagues", "associate", "associates", "paralegal", "paralegals",
+    "partner", "counsel", "client", "clients", "staff", "department", "collega", "colleghi", "collègue", "collègues",
+    "kollege", "kollegin", "kollegen", "colega", "colegas", "collega's", "equipo", "équipe", "squadra", "equipa",
+  ]
+
+  private static let subjectVerbs: Set<String> = [
+    "spent", "worked", "billed", "logged", "put", "devoted", "lavorato", "gearbeitet", "verbracht", "trabajado",
+    "dedicado", "passé", "travaillé", "consacré", "besteed", "gewerkt", "dedicato", "speso", "impiegato",
+  ]
+  private static let auxiliaries: Set<String> = [
+    "has", "have", "had", "also", "just", "already", "then", "actually", "probably", "ha", "hat", "heeft", "hanno", "han",
+    "hebben", "haben", "ont", "a", "tem", "têm", "al", "sicuramente",
+  ]
+  /// "ho lavorato", "heb besteed", "habe verbracht", "hemos dedicado": I or we, in the verb.
+  private static let firstPersonAuxiliaries: Set<String> = ["ho", "heb", "habe", "hemos", "abbiamo", "avons", "hebben"]
 
   // MARK: - The task a statement describes
 
