@@ -74,37 +74,49 @@ struct Review: ParsableCommand {
     }
   }
 
-  struct Approve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Approve entries: by id, or every draft the filters select.")
-
+  /// The entries an approval or a rejection is for, and who makes it.
+  struct Selection: ParsableArguments {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var filters: Filters
     @OptionGroup var reviewer: Reviewer
     @Flag(help: "Every draft the filters select.") var all = false
     @Argument(help: "Entry ids or unique prefixes.") var ids: [String] = []
 
-    func validate() throws { try Review.validateSelection(ids: ids, all: all, filters: filters) }
-
-    func run() throws {
-      try Review.setStatus("approved", ids: ids, all: all, filters: filters, reviewer: reviewer, store: Review.open(storeOptions))
+    func validate() throws {
+      if ids.isEmpty && !all { throw ValidationError("name the entries, or select drafts with --all (and filters).") }
+      if !ids.isEmpty && all { throw ValidationError("give entry ids or --all, not both.") }
+      let filtered = [filters.from, filters.to, filters.timekeeper, filters.client, filters.matter].contains { $0 != nil }
+      if filtered && !all { throw ValidationError("filters select entries only with --all.") }
     }
+
+    /// Sets the selected entries' status, in one transaction, and says how many changed.
+    func set(_ status: String) throws {
+      let store = try Review.open(storeOptions)
+      let (selected, changed) = try Review.reviewing {
+        if all {
+          return try store.setReviewStatus(
+            draftsIn: filters.filter(statuses: nil), to: status, by: reviewer.name, at: Review.now(), note: reviewer.note)
+        }
+        let chosen = try store.resolveEntryIDs(ids)
+        return (chosen.count, try store.setReviewStatus(chosen, to: status, by: reviewer.name, at: Review.now(), note: reviewer.note))
+      }
+      let unchanged = selected - changed
+      let already = status == "approved" ? "already approved or edited" : "already rejected"
+      print("\(status) \(changed) entr\(changed == 1 ? "y" : "ies")\(unchanged > 0 ? " (\(unchanged) \(already))" : "")")
+    }
+  }
+
+  struct Approve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Approve entries: by id, or every draft the filters select.")
+    @OptionGroup var selection: Selection
+    func run() throws { try selection.set("approved") }
   }
 
   struct Reject: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Reject entries: they stay in the store, out of summaries, exports and the dataset.")
-
-    @OptionGroup var storeOptions: StoreOptions
-    @OptionGroup var filters: Filters
-    @OptionGroup var reviewer: Reviewer
-    @Flag(help: "Every draft the filters select.") var all = false
-    @Argument(help: "Entry ids or unique prefixes.") var ids: [String] = []
-
-    func validate() throws { try Review.validateSelection(ids: ids, all: all, filters: filters) }
-
-    func run() throws {
-      try Review.setStatus("rejected", ids: ids, all: all, filters: filters, reviewer: reviewer, store: Review.open(storeOptions))
-    }
+    @OptionGroup var selection: Selection
+    func run() throws { try selection.set("rejected") }
   }
 
   struct Edit: ParsableCommand {
@@ -183,27 +195,6 @@ struct Review: ParsableCommand {
   }
 
   // MARK: - Shared
-
-  static func validateSelection(ids: [String], all: Bool, filters: Filters) throws {
-    if ids.isEmpty && !all { throw ValidationError("name the entries, or select drafts with --all (and filters).") }
-    if !ids.isEmpty && all { throw ValidationError("give entry ids or --all, not both.") }
-    let filtered = [filters.from, filters.to, filters.timekeeper, filters.client, filters.matter].contains { $0 != nil }
-    if filtered && !all { throw ValidationError("filters select entries only with --all.") }
-  }
-
-  static func setStatus(_ status: String, ids: [String], all: Bool, filters: Filters, reviewer: Reviewer, store: Store) throws {
-    let (selected, changed) = try reviewing {
-      if all {
-        return try store.setReviewStatus(
-          draftsIn: filters.filter(statuses: nil), to: status, by: reviewer.name, at: now(), note: reviewer.note)
-      }
-      let chosen = try store.resolveEntryIDs(ids)
-      return (chosen.count, try store.setReviewStatus(chosen, to: status, by: reviewer.name, at: now(), note: reviewer.note))
-    }
-    let unchanged = selected - changed
-    let already = status == "approved" ? "already approved or edited" : "already rejected"
-    print("\(status) \(changed) entr\(changed == 1 ? "y" : "ies")\(unchanged > 0 ? " (\(unchanged) \(already))" : "")")
-  }
 
   /// When a change is made, to the millisecond: two changes in one second stay two, in order.
   static func now() -> String {
