@@ -90,9 +90,7 @@ extension Store {
   package func reviewRows(_ filter: ReviewFilter) throws -> [ReviewRow] {
     let statement = try connection.prepare(
       """
-      SELECT entry_id, status, work_date, timekeeper, client, matter, activity_code, task_code, basis, minutes, hours,
-        rate, amount, currency, narrative, evidence, message_count
-      FROM entries
+      SELECT \(Self.reviewColumns) FROM entries
       WHERE (?1 IS NULL OR status IN (SELECT value FROM json_each(?1)))
         AND (?2 IS NULL OR work_date >= ?2) AND (?3 IS NULL OR work_date <= ?3)
         AND (?4 IS NULL OR timekeeper = ?4) AND (?5 IS NULL OR client = ?5) AND (?6 IS NULL OR matter = ?6)
@@ -101,16 +99,7 @@ extension Store {
     let statuses = filter.statuses.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
     statement.bind([statuses, filter.from, filter.to, filter.timekeeper, filter.client, filter.matter])
     var rows: [ReviewRow] = []
-    while try statement.step() {
-      rows.append(
-        ReviewRow(
-          entryID: statement.string(0) ?? "", status: statement.string(1) ?? "", workDate: statement.string(2) ?? "",
-          timekeeper: statement.string(3) ?? "", client: statement.string(4) ?? "", matter: statement.string(5) ?? "",
-          activityCode: statement.string(6) ?? "", taskCode: statement.string(7) ?? "", basis: statement.string(8) ?? "",
-          minutes: statement.double(9), hours: statement.double(10), rate: statement.double(11),
-          amount: statement.double(12), currency: statement.string(13) ?? "", narrative: statement.string(14) ?? "",
-          evidence: statement.string(15) ?? "", messageCount: statement.int(16)))
-    }
+    while try statement.step() { rows.append(Self.reviewRow(statement)) }
     return rows
   }
 
@@ -275,15 +264,19 @@ extension Store {
 
   /// One entry by its full id.
   package func reviewRow(_ id: String) throws -> ReviewRow? {
-    let statement = try connection.prepare(
-      """
-      SELECT entry_id, status, work_date, timekeeper, client, matter, activity_code, task_code, basis, minutes, hours,
-        rate, amount, currency, narrative, evidence, message_count
-      FROM entries WHERE entry_id = ?1
-      """)
+    let statement = try connection.prepare("SELECT \(Self.reviewColumns) FROM entries WHERE entry_id = ?1")
     statement.bind([id])
-    guard try statement.step() else { return nil }
-    return ReviewRow(
+    return try statement.step() ? Self.reviewRow(statement) : nil
+  }
+
+  private static let reviewColumns = """
+    entry_id, status, work_date, timekeeper, client, matter, activity_code, task_code, basis, minutes, hours, rate, amount,
+      currency, narrative, evidence, message_count
+    """
+
+  /// A row of `reviewColumns`.
+  private static func reviewRow(_ statement: Statement) -> ReviewRow {
+    ReviewRow(
       entryID: statement.string(0) ?? "", status: statement.string(1) ?? "", workDate: statement.string(2) ?? "",
       timekeeper: statement.string(3) ?? "", client: statement.string(4) ?? "", matter: statement.string(5) ?? "",
       activityCode: statement.string(6) ?? "", taskCode: statement.string(7) ?? "", basis: statement.string(8) ?? "",
