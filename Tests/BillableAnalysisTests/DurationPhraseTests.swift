@@ -340,6 +340,14 @@ struct DurationPhraseTests {
     ("Reviewed claimant's witness statement and flagged inconsistencies - 1.5 hrs.", .taken(90)),
     ("Temps passé aujourd'hui sur la cession du fonds : 45 min.", .taken(45)),
     ("Hoy he dedicado 3 horas a la revisión del PPA y media hora a la llamada.", .takenAll([180, 30])),
+    // A second held-out mailbox (a German tax adviser)
+    ("Für die Prüfung rechne ich mit 6 bis 8 Stunden.", .rejected("future")),
+    ("45 Minuten sollten reichen.", .rejected("future")),
+    ("Ich plane dafür etwa zwei Stunden ein.", .rejected("future")),
+    ("Zeitaufwand heute: 1:45 Std.", .taken(105)),
+    ("Then 1:30 hrs on the cost base.", .taken(90)),
+    (".3 Review Eingangsbestätigung Finanzamt Neukölln\n.2 Status-E-Mail an M. O'Brien", .takenAll([18, 12])),
+    ("Ich habe die Unterlagen nach einer Viertelstunde Suche gefunden.", .taken(15)),
   ]
 
   @Test("there are at least 150 phrases")

@@ -189,6 +189,8 @@ package enum DurationExtractor {
       case 0x71: found = hasWord(bytes, at: index, "quarter")  // q
       case 0x66: found = hasWord(bytes, at: index, "full")  // f
       case 0x73: found = hasWord(bytes, at: index, "stund")  // s
+      case 0x76: found = hasWord(bytes, at: index, "viertelst")  // v
+      case 0x64: found = hasWord(bytes, at: index, "dreiviertelst")  // d
       case 0x75: found = hasWord(bytes, at: index, "uur")  // u
       case 0x77, 0x65:  // " whole", " entire"
         found = index > bytes.startIndex && bytes[index - 1] == 0x20
@@ -325,6 +327,7 @@ package enum DurationExtractor {
       let second = line.dropFirst().prefix(2)
       let startsItem = first == 0x2D || first == 0x2A || first == 0x3E || line.starts(with: [0xE2, 0x80, 0xA2])  // - * > •
         || (first >= 0x30 && first <= 0x39 && second.contains { $0 == 0x2E || $0 == 0x29 } && !line.contains(0x3A))
+        || (first == 0x2E && second.first.map { $0 >= 0x30 && $0 <= 0x39 } == true)  // ".3 review", a time entry
       let last = current[current.count - 1]
       let endsSentence = last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A || last == 0x3B
       // A short line ("Kind regards,") ends its own sentence; count characters, not bytes.
@@ -656,8 +659,8 @@ package enum DurationExtractor {
     var bytes = word.utf8.makeIterator()
     guard let first = bytes.next(), let second = bytes.next() else { return false }
     switch (UInt16(first) << 8) | UInt16(second) {
-    case 0x6861, 0x6465, 0x6D65, 0x6675, 0x616E, 0x6569, 0x686F, 0x6865, 0x6F72, 0x7374, 0x7575, 0x756E:
-      // ha, de, me, fu, an, ei, ho, he, or, st, uu, un
+    case 0x6861, 0x6465, 0x6D65, 0x6675, 0x616E, 0x6569, 0x686F, 0x6865, 0x6F72, 0x7374, 0x7575, 0x756E, 0x7669, 0x6472:
+      // ha, de, me, fu, an, ei, ho, he, or, st, uu, un, vi, dr
       return true
     default: return false
     }
@@ -680,6 +683,8 @@ package enum DurationExtractor {
     let minutes: Double
     switch word {
     case "anderthalb", "eineinhalb", "anderhalf": minutes = 90
+    case "viertelstunde": return Match(range: index..<(index + 1), minutes: 15)
+    case "dreiviertelstunde": return Match(range: index..<(index + 1), minutes: 45)
     case _ where halfWords.contains(word): minutes = 30  // "half uur", "half-hour"
     default: return nil
     }
@@ -783,7 +788,9 @@ package enum DurationExtractor {
   private static func matchQuantityRange(_ tokens: [Token], from index: Int, lower: Double, separator: Int) -> Match? {
     guard let kind = tokens[safe: separator]?.kind else { return nil }
     switch kind {
-    case .symbol("-"), .symbol("\u{2013}"), .word("to"), .word("or"): break
+    case .symbol("-"), .symbol("\u{2013}"), .word("to"), .word("or"), .word("bis"), .word("à"), .word("a"), .word("tot"),
+      .word("até"), .word("o"), .word("ou"), .word("oder"):
+      break
     case .word("and") where index > 0 && tokens[index - 1].word == "between": break
     default: return nil
     }
@@ -809,6 +816,9 @@ package enum DurationExtractor {
 
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
+    // ".3 Review Eingangsbestätigung": a figure with a leading dot that starts a line is a
+    // time entry (a section number is written "1.2").
+    if index == 0, case .number(_, _, true) = tokens[index].kind, tokens[safe: after]?.word != nil { return true }
     // A time entry written task first: "Call with client - 0.5" (not after a colon: "Review
     // period: 2.5" is a term of a contract).
     let isLast = tokens[after...].allSatisfy { $0.kind == .symbol(".") || $0.kind == .symbol(")") }
@@ -986,7 +996,8 @@ package enum DurationExtractor {
     "debería", "domani", "richiederà", "servirà", "sarà", "zal", "zullen", "gaat", "durera", "dureront", "durará",
     "durerà", "dauert", "duurt", "give", "propongo", "proponho", "proposons", "sugiero", "suggerisco", "suggest",
     "prévoyons", "vorschlagen", "marcada", "marcado", "programada", "programado", "prevista", "previsto",
-    "programmata", "programmato", "gepland", "agendada", "agendado", "fixée", "fixé", "angesetzt", "convocada", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
+    "programmata", "programmato", "gepland", "agendada", "agendado", "fixée", "fixé", "angesetzt", "convocada",
+    "rechne", "rechnen", "schätze", "schätzen", "plane", "planen", "einplanen", "veranschlage", "veranschlagen", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
     "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
     "kosten", "benötigen",
   ]
@@ -1034,6 +1045,11 @@ package enum DurationExtractor {
   ]
   /// Italian "per" is "for": "un'ora e mezza per la revisione" is no rate.
   static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
+  static let modalsAfter: Set<String> = [
+    "should", "will", "would", "could", "might", "sollte", "sollten", "soll", "wird", "werden", "würde", "würden",
+    "reichen", "reicht", "devrait", "devraient", "suffira", "suffiront", "debería", "deberían", "bastará", "bastarán",
+    "dovrebbe", "dovrebbero", "basterà", "basteranno", "zou", "zouden", "moet", "moeten", "deverá", "deverão",
+  ]
   static let deadlineNouns: Set<String> = [
     "plazo", "délai", "frist", "termine", "prazo", "termijn", "deadline", "sla",
   ]
@@ -1205,6 +1221,10 @@ package enum DurationExtractor {
         return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
       }
     }
+    // "45 Minuten sollten reichen", "2 hours should do": a modal right after is a plan.
+    if let next = wordsAfter.first, modalsAfter.contains(next) {
+      return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
+    }
     // "a 2 hour call tomorrow", "1 hour next week"; not a plan at the end of a long sentence.
     if wordsAfter.prefix(5).contains("tomorrow") || wordsAfter.starts(with: ["next"])
       || wordsAfter.prefix(5).contains("scheduled")
@@ -1260,8 +1280,10 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
     // A labelled figure is a time entry: "Time: 0.5h", "Hours spent: 2".
-    let labelled = before.last?.kind == .symbol(":") && wordsBefore.last.map(timeLabels.contains) == true
-    let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled
+    let labelled = before.last?.kind == .symbol(":") && wordsBefore.suffix(2).contains(where: timeLabels.contains)
+    // "Then 1:30 hrs on the cost base", "90 min on the redlines": a note that opens with the time.
+    let timeOnTask = wordsAfter.first == "on" && match.range.lowerBound <= 2
+    let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled || timeOnTask
       || facts.totalTime  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
