@@ -348,6 +348,13 @@ struct DurationPhraseTests {
     ("Then 1:30 hrs on the cost base.", .taken(90)),
     (".3 Review Eingangsbestätigung Finanzamt Neukölln\n.2 Status-E-Mail an M. O'Brien", .takenAll([18, 12])),
     ("Ich habe die Unterlagen nach einer Viertelstunde Suche gefunden.", .taken(15)),
+    // A third held-out mailbox (a US litigation associate)
+    ("t/c w/ OC (.2) - Rebecca Soto confirmed Monday 3/24 at 9:30.", .taken(12)),
+    ("0.3 - t/c w/ OC re 30(b)(6) topics", .taken(18)),
+    ("The notice allows the full 7 hours under Rule 30(d)(1).", .rejected("future")),
+    ("Kevin's 1.5 on the lien search was his.", .rejected("not-own-work")),
+    ("Today's 1.5 on the brief was mine.", .taken(90)),
+    ("Podemos hablar hoy a las 3:00 p.m.; la llamada tomaría unos 30 minutos.", .rejected("future")),
   ]
 
   @Test("there are at least 150 phrases")

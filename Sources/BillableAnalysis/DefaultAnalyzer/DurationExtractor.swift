@@ -807,6 +807,18 @@ package enum DurationExtractor {
     return nil
   }
 
+  /// The abbreviations of time-entry narratives: "t/c" (telephone conference), "w/", "OC"
+  /// (opposing counsel), "re".
+  private static func isLawyerShorthand(_ tokens: ArraySlice<Token>) -> Bool {
+    var previous: Token? = nil
+    for token in tokens {
+      if let word = token.word, ["oc", "re", "tc", "tcs", "corr", "conf"].contains(word) { return true }
+      if token.kind == .symbol("/"), let before = previous?.word, before == "t" || before == "w" { return true }
+      previous = token
+    }
+    return false
+  }
+
   private static let timeLabels: Set<String> = [
     "time", "spent", "hours", "hrs", "billed", "logged", "temps", "zeit", "zeitaufwand", "aufwand", "tiempo", "tempo",
     "gasto", "speso", "tijd", "heures", "stunden", "horas", "ore", "uren",
@@ -828,10 +840,14 @@ package enum DurationExtractor {
       return true
     }
     // A figure in brackets after the task: "Reviewed the closing checklist (0.7)."
-    if index >= 2, tokens[index - 1].kind == .symbol("("), tokens[safe: after]?.kind == .symbol(")"),
-      tokens[..<(index - 1)].contains(where: { $0.word.map(workWordsAndPlurals.contains) ?? false || $0.word.map(pastWorkWords.contains) ?? false })
-    {
-      return true
+    // "t/c w/ OC (.2)": with a leading dot it is a time entry whatever the task's words.
+    if index >= 2, tokens[index - 1].kind == .symbol("("), tokens[safe: after]?.kind == .symbol(")") {
+      if case .number(_, _, true) = tokens[index].kind { return true }
+      if tokens[..<(index - 1)].contains(where: {
+        $0.word.map(workWordsAndPlurals.contains) ?? false || $0.word.map(pastWorkWords.contains) ?? false
+      }) {
+        return true
+      }
     }
     // A bulleted time entry: "- 0.8 review SPA comments", "• 1.1 revise schedule 4".
     if index == 1, [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")].contains(tokens[0].kind),
@@ -842,6 +858,7 @@ package enum DurationExtractor {
     // A numbered clause ("1.2 - Definitions") starts the same way: the task must be work.
     if index == 0, let separator = tokens[safe: after], [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(separator.kind),
       tokens[(after + 1)...].contains(where: { $0.word.map(workWords.contains) ?? false })
+        || isLawyerShorthand(tokens[(after + 1)...])
     {
       return true
     }
@@ -997,7 +1014,10 @@ package enum DurationExtractor {
     "durerà", "dauert", "duurt", "give", "propongo", "proponho", "proposons", "sugiero", "suggerisco", "suggest",
     "prévoyons", "vorschlagen", "marcada", "marcado", "programada", "programado", "prevista", "previsto",
     "programmata", "programmato", "gepland", "agendada", "agendado", "fixée", "fixé", "angesetzt", "convocada",
-    "rechne", "rechnen", "schätze", "schätzen", "plane", "planen", "einplanen", "veranschlage", "veranschlagen", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
+    "rechne", "rechnen", "schätze", "schätzen", "plane", "planen", "einplanen", "veranschlage", "veranschlagen",
+    "tomaría", "llevaría", "tardaría", "sería", "necesitaría", "prendrait", "durerait", "richiederebbe", "durerebbe",
+    "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
+    "permits", "permitted", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
     "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
     "kosten", "benötigen",
   ]
@@ -1045,6 +1065,11 @@ package enum DurationExtractor {
   ]
   /// Italian "per" is "for": "un'ora e mezza per la revisione" is no rate.
   static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
+  /// Words in 's that own nothing: "today's 1.5 on the brief" is still mine.
+  static let notOwners: Set<String> = [
+    "today's", "yesterday's", "tonight's", "week's", "morning's", "afternoon's", "evening's", "month's", "it's", "that's",
+    "let's", "here's", "there's", "what's", "day's",
+  ]
   static let modalsAfter: Set<String> = [
     "should", "will", "would", "could", "might", "sollte", "sollten", "soll", "wird", "werden", "würde", "würden",
     "reichen", "reicht", "devrait", "devraient", "suffira", "suffiront", "debería", "deberían", "bastará", "bastarán",
@@ -1287,6 +1312,12 @@ package enum DurationExtractor {
       || facts.totalTime  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
+    }
+    // "Kevin's 1.5 on the lien search was his": a figure someone's, by name.
+    if match.isShorthand, let owner = tokens[safe: match.range.lowerBound - 1]?.word, owner.hasSuffix("'s"),
+      !notOwners.contains(owner)
+    {
+      return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
     if match.isShorthand { return Verdict(taken: true, reason: "billing-shorthand", firstPerson: firstPerson) }
     if match.isRange { return Verdict(taken: true, reason: "time-range", firstPerson: firstPerson) }
