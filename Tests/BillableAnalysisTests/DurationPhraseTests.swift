@@ -355,6 +355,19 @@ struct DurationPhraseTests {
     ("Kevin's 1.5 on the lien search was his.", .rejected("not-own-work")),
     ("Today's 1.5 on the brief was mine.", .taken(90)),
     ("Podemos hablar hoy a las 3:00 p.m.; la llamada tomaría unos 30 minutos.", .rejected("future")),
+    // A fourth held-out mailbox (a Dutch management consultant)
+    ("Zoals afgesproken het urenoverzicht van deze week.\n\ndi 11-3   Workshop planningsteam   1,5 uur", .rejected("billing-summary")),
+    ("Just finished - 45 minutes on the call with Petra. Summary:", .taken(45)),
+    ("Daar is zeker 20 uur nodig voor.", .rejected("future")),
+    ("BrokerLink promises a response time of 4 hours for P1 incidents.", .rejected("deadline")),
+    ("Vanochtend een half uurtje gebeld met Kees.", .taken(30)),
+    ("Net een kwartiertje gebeld met Kees over de planning.", .taken(15)),
+    ("Vandaag 1,5u workshop gegeven bij het planningsteam.", .taken(90)),
+    ("Estimamos 6 a 8 horas de trabalho para o pedido de licença.", .rejected("future")),
+    ("1h15 de travail sur la matrice RACI.", .taken(75)),
+    ("Pour la semaine 13, je prévois environ 6 heures.", .rejected("future")),
+    ("Our 3U server rack arrived.", .nothing),
+    ("1.2 hrs - draft response to RFP", .taken(72)),
   ]
 
   @Test("there are at least 150 phrases")

@@ -48,6 +48,8 @@ package enum DurationExtractor {
     // Over bytes until a sentence may hold a duration: most sentences of most mail hold none,
     // and only those become Strings and tokens.
     let lines = logicalLines(bytes)
+    // Which lines head an agenda or a summary of hours: read when first asked about.
+    var marks = LineMarks(count: lines.count)
     for (lineIndex, line) in lines.enumerated() {
       var inDisclaimer: Bool? = nil
       var previousSentence: Range<Int>? = nil
@@ -81,9 +83,14 @@ package enum DurationExtractor {
           }
           // "Agenda for Thursday:" then "13:00-14:30 prototype walkthrough": a programme, not a log.
           if verdict.taken, match.isRange, match.range.lowerBound == 0, !facts.pastWorkVerb,
-            Self.followsAgenda(lines, before: lineIndex)
+            marks.above(lineIndex, in: lines, .agenda)
           {
             verdict = Verdict(taken: false, reason: "scheduling", firstPerson: verdict.firstPerson)
+          }
+          // "Urenoverzicht week 11:", "Récapitulatif des heures": a summary restates time
+          // already billed from the mail it was in; billing it again would double it.
+          if verdict.taken, LineMarks.isTabular(line), marks.above(lineIndex, in: lines, .summary) {
+            verdict = Verdict(taken: false, reason: "billing-summary", firstPerson: verdict.firstPerson)
           }
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
           inDisclaimer = disclaimer
@@ -113,14 +120,66 @@ package enum DurationExtractor {
     return (found, candidates)
   }
 
-  /// Whether one of the dozen lines before `index` announces an agenda or a programme.
-  static func followsAgenda(_ lines: [[UInt8]], before index: Int) -> Bool {
-    let words = ["agenda", "programme", "program", "schedule", "timetable", "itinerary", "tagesordnung", "ordre du jour"]
-    for line in lines[max(0, index - 12)..<index] {
-      let lower = String(decoding: line.prefix(200).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-      if words.contains(where: lower.contains) { return true }
+  /// The lines of a text that head an agenda ("Agenda for Thursday:") or a summary of hours
+  /// already worked or billed ("Urenoverzicht week 11", "récapitulatif des heures, déjà
+  /// facturées"; not today's new entries: "Please enter for today:" is no summary). What
+  /// follows within a dozen lines is a programme or a restatement, not new time.
+  struct LineMarks {
+    static let agendaWords = ["agenda", "programme", "program", "schedule", "timetable", "itinerary", "tagesordnung",
+      "ordre du jour"].map { Array($0.utf8) }
+    static let summaryWords = [
+      "summary of hours", "hours summary", "time summary", "overview of hours", "hours to date", "urenoverzicht",
+      "weekoverzicht", "maandoverzicht", "overzicht van de uren", "récapitulatif des heures", "recapitulatif des heures",
+      "heures facturées", "déjà facturé", "stundenübersicht", "stundenaufstellung", "zeitaufstellung",
+      "bereits abgerechnet", "resumen de horas", "horas facturadas", "riepilogo ore", "ore fatturate", "resumo de horas",
+      "horas faturadas", "already invoiced", "already billed", "al gefactureerd",
+    ].map { Array($0.utf8) }
+    static let reach = 12
+    enum Kind: UInt8 {
+      case agenda = 1
+      case summary = 2
     }
-    return false
+    /// Per line: nil until read, then the kinds it heads as bits.
+    private var kinds: [UInt8?]
+
+    init(count: Int) { kinds = Array(repeating: nil, count: count) }
+
+    /// Whether one of the lines just above `index` heads a `kind`.
+    mutating func above(_ index: Int, in lines: [[UInt8]], _ kind: Kind) -> Bool {
+      for at in max(0, index - Self.reach)..<index {
+        if kinds[at] == nil {
+          let lower = lines[at].prefix(200).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+          var found: UInt8 = 0
+          if Self.agendaWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.agenda.rawValue }
+          if Self.summaryWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.summary.rawValue }
+          kinds[at] = found
+        }
+        if let found = kinds[at], found & kind.rawValue != 0 { return true }
+      }
+      return false
+    }
+
+    /// A row of a table of hours ("di 11-3   Stuurgroep   1,5 uur"): columns set apart by
+    /// runs of spaces or tabs.
+    static func isTabular(_ line: [UInt8]) -> Bool {
+      var spaces = 0
+      for byte in line {
+        if byte == 0x09 { return true }
+        spaces = byte == 0x20 ? spaces + 1 : 0
+        if spaces >= 3 { return true }
+      }
+      return false
+    }
+
+    private static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
+      guard text.count >= word.count, let first = word.first else { return false }
+      var start = 0
+      while start <= text.count - word.count {
+        if text[start] == first, text[start..<(start + word.count)].elementsEqual(word) { return true }
+        start += 1
+      }
+      return false
+    }
   }
 
   /// The work a terse time note is for, from the sentence before it: without a greeting
@@ -175,6 +234,8 @@ package enum DurationExtractor {
           {
             return true
           }
+          // Dutch "1,5u": a lone u after the number
+          if lower == 0x75, next + 1 == end || (bytes[next + 1] | 0x20) < 0x61 || (bytes[next + 1] | 0x20) > 0x7A { return true }
         }
         continue
       }
@@ -190,6 +251,7 @@ package enum DurationExtractor {
       case 0x66: found = hasWord(bytes, at: index, "full")  // f
       case 0x73: found = hasWord(bytes, at: index, "stund")  // s
       case 0x76: found = hasWord(bytes, at: index, "viertelst")  // v
+      case 0x6B: found = hasWord(bytes, at: index, "kwartier")  // k
       case 0x64: found = hasWord(bytes, at: index, "dreiviertelst")  // d
       case 0x75: found = hasWord(bytes, at: index, "uur")  // u
       case 0x77, 0x65:  // " whole", " entire"
@@ -566,7 +628,7 @@ package enum DurationExtractor {
       word.unicodeScalars.append(characters[end].properties.lowercaseMapping.unicodeScalars.first ?? characters[end])
       end += 1
     }
-    return hourUnits.contains(word) || minuteUnits.contains(word) || word == "m"
+    return hourUnits.contains(word) || minuteUnits.contains(word) || word == "m" || word == "u"
   }
 
   private static func text(of tokens: [Token], _ range: Range<Int>, in sentence: [UInt8]) -> String {
@@ -588,7 +650,7 @@ package enum DurationExtractor {
   // German, Spanish, Italian, Dutch ("2 heures", "3 Std.", "1 ora e mezza", "2 uur").
   static let hourUnits: Set<String> = [
     "h", "hr", "hrs", "hour", "hours", "hs", "heure", "heures", "stunde", "stunden", "std", "hora", "horas", "ora",
-    "ore", "uur", "uren",
+    "ore", "uur", "uren", "uurtje", "uurtjes",
   ]
   static let minuteUnits: Set<String> = [
     "min", "mins", "minute", "minutes", "mn", "minuten", "minuto", "minutos", "minuti", "minuut",
@@ -610,7 +672,10 @@ package enum DurationExtractor {
     "half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo", "meia", "meio",
   ]
 
-  private static func isHourUnit(_ token: Token?) -> Bool { token?.word.map(hourUnits.contains) ?? false }
+  private static func isHourUnit(_ token: Token?) -> Bool {
+    guard let word = token?.word else { return false }
+    return hourUnits.contains(word)
+  }
   private static func isMinuteUnit(_ token: Token?) -> Bool {
     guard let word = token?.word else { return false }
     return minuteUnits.contains(word) || (word == "m" && token?.attached == true)
@@ -659,8 +724,9 @@ package enum DurationExtractor {
     var bytes = word.utf8.makeIterator()
     guard let first = bytes.next(), let second = bytes.next() else { return false }
     switch (UInt16(first) << 8) | UInt16(second) {
-    case 0x6861, 0x6465, 0x6D65, 0x6675, 0x616E, 0x6569, 0x686F, 0x6865, 0x6F72, 0x7374, 0x7575, 0x756E, 0x7669, 0x6472:
-      // ha, de, me, fu, an, ei, ho, he, or, st, uu, un, vi, dr
+    case 0x6861, 0x6465, 0x6D65, 0x6675, 0x616E, 0x6569, 0x686F, 0x6865, 0x6F72, 0x7374, 0x7575, 0x756E, 0x7669, 0x6472,
+      0x6B77:
+      // ha, de, me, fu, an, ei, ho, he, or, st, uu, un, vi, dr, kw
       return true
     default: return false
     }
@@ -683,7 +749,7 @@ package enum DurationExtractor {
     let minutes: Double
     switch word {
     case "anderthalb", "eineinhalb", "anderhalf": minutes = 90
-    case "viertelstunde": return Match(range: index..<(index + 1), minutes: 15)
+    case "viertelstunde", "kwartier", "kwartiertje": return Match(range: index..<(index + 1), minutes: 15)
     case "dreiviertelstunde": return Match(range: index..<(index + 1), minutes: 45)
     case _ where halfWords.contains(word): minutes = 30  // "half uur", "half-hour"
     default: return nil
@@ -755,6 +821,11 @@ package enum DurationExtractor {
       isHourUnit(tokens[safe: j + 1]) || isMinuteUnit(tokens[safe: j + 1])
     {
       j += 1
+    }
+    // Dutch "1,5u": a u stuck to a decimal figure (a "3U" server or "2u" is no time)
+    let dutchU = tokens[safe: j].map { $0.word == "u" && $0.attached } ?? false
+    if case .number(_, true, _) = tokens[index].kind, dutchU {
+      return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
     }
     if isHourUnit(tokens[safe: j]) {
       // "14h30", "9h00": the French and Portuguese way to write a clock time, not 14.5 hours;
@@ -1017,6 +1088,9 @@ package enum DurationExtractor {
     "rechne", "rechnen", "schätze", "schätzen", "plane", "planen", "einplanen", "veranschlage", "veranschlagen",
     "tomaría", "llevaría", "tardaría", "sería", "necesitaría", "prendrait", "durerait", "richiederebbe", "durerebbe",
     "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
+    "estimamos", "estimo", "estimons", "stimiamo", "stimo", "schatten", "schat", "begroten", "prévois", "prévoit",
+    "verwacht", "verwachten", "reken", "rekenen", "inplannen", "plannen", "erwarte", "erwarten", "espero", "prevedo",
+    "prevediamo", "prevejo",
     "permits", "permitted", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
     "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
     "kosten", "benötigen",
@@ -1046,7 +1120,8 @@ package enum DurationExtractor {
     "vertrag", "prüfung", "entwurf", "sitzung", "reunión", "llamada", "contrato", "revisión", "informe", "borrador",
     "riunione", "chiamata", "contratto", "revisione", "vergadering", "overleg", "recherches", "analyse", "diligences",
     "investigación", "análisis", "ricerca", "ricerche", "analisi", "onderzoek", "pesquisa", "análise", "reunião",
-    "chamada", "revisão", "telefonema", "gesprek", "telefoongesprek",
+    "chamada", "revisão", "telefonema", "gesprek", "telefoongesprek", "travail", "arbeit", "trabajo", "lavoro", "werk",
+    "trabalho", "gebeld", "besproken", "uitgewerkt",
     // consultants and agencies
     "standup", "stand-up", "sync", "workshop", "kickoff", "design", "designed", "designing", "wireframe", "wireframes",
     "mockup", "mockups", "prototype", "prototyping", "testing", "tested", "qa", "debugging", "debugged", "fixed",
@@ -1072,6 +1147,7 @@ package enum DurationExtractor {
   ]
   static let modalsAfter: Set<String> = [
     "should", "will", "would", "could", "might", "sollte", "sollten", "soll", "wird", "werden", "würde", "würden",
+    "nodig", "needed", "nötig", "nécessaires", "necesarias", "necessarie",
     "reichen", "reicht", "devrait", "devraient", "suffira", "suffiront", "debería", "deberían", "bastará", "bastarán",
     "dovrebbe", "dovrebbero", "basterà", "basteranno", "zou", "zouden", "moet", "moeten", "deverá", "deverão",
   ]
@@ -1102,7 +1178,9 @@ package enum DurationExtractor {
     "within", "in", "every", "per", "after", "before", "each", "under", "over", "dans", "sous", "innerhalb", "binnen",
     "dentro", "entro", "pro", "par", "por",
   ]
-  static let deadlineAfter: Set<String> = ["notice", "deadline", "turnaround", "window", "period", "cooling"]
+  static let deadlineAfter: Set<String> = [
+    "notice", "deadline", "turnaround", "window", "period", "cooling", "responstijd", "reactietijd",
+  ]
   static let relativeAfter: Set<String> = [
     "ago", "earlier", "later", "before", "prior", "beforehand", "afterwards", "fa", "geleden", "später", "después",
   ]
@@ -1212,6 +1290,13 @@ package enum DurationExtractor {
     }
     // "en un plazo de 24 horas", "dans un délai de 48 heures", "binnen een termijn van 2 uur"
     if wordsBefore.suffix(3).contains(where: deadlineNouns.contains), !match.isRange {
+      return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
+    }
+    // "a response time of 4 hours", "turnaround time: 24 hours"
+    let recent = Array(wordsBefore.suffix(4))
+    if zip(recent, recent.dropFirst()).contains(where: { ($0.0 == "response" || $0.0 == "turnaround") && $0.1 == "time" })
+      || wordsAfter.starts(with: ["response", "time"])
+    {
       return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
     }
     if wordsAfter.prefix(2).contains(where: deadlineAfter.contains) {
