@@ -367,6 +367,10 @@ struct DurationPhraseTests {
     ("1h15 de travail sur la matrice RACI.", .taken(75)),
     ("Pour la semaine 13, je prévois environ 6 heures.", .rejected("future")),
     ("Our 3U server rack arrived.", .nothing),
+    ("Vandaag van 9.30 tot 12.00 uur op locatie geweest voor de roosterpilot.", .taken(150)),
+    ("Ik heb vandaag 2 uur besteed aan het contract; we bellen morgen om 12.00 uur.", .taken(120)),
+    ("Wir treffen uns um 14.30 Uhr.", .nothing),
+    ("I spent 1.50 hours on the review.", .taken(90)),
     ("1.2 hrs - draft response to RFP", .taken(72)),
   ]
 

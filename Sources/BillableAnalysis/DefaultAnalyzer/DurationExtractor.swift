@@ -516,6 +516,12 @@ package enum DurationExtractor {
         }
         var hasDecimal = false
         if index + 1 < characters.count, characters[index] == ".", characters[index + 1].isASCIIDigit {
+          // "om 14.00 uur", "van 9.30 tot 12.00": a clock time with a dot, as Dutch and German write it.
+          if !startsDecimal, let clock = dottedClock(characters, start: start, dot: index, previous: tokens.last) {
+            index = clock.end
+            add(.clock(hour: clock.hour, minute: clock.minute), start, index)
+            continue
+          }
           hasDecimal = true
           index += 1
           while index < characters.count, characters[index].isASCIIDigit { index += 1 }
@@ -579,6 +585,38 @@ package enum DurationExtractor {
       index += 1
     }
     return tokens
+  }
+
+  /// "H.MM" or "HH.MM" as a clock time: after "om", "van", "tot", "um", "von", "bis", or before
+  /// "uur", "Uhr", "u", "h", or "tot"/"bis"/"-" and another such time. A duration with a
+  /// fraction is written "1,5 uur" in these languages, and "1.50 hours" has no such company.
+  private static func dottedClock(_ characters: [Unicode.Scalar], start: Int, dot: Int, previous: Token?)
+    -> (hour: Int, minute: Int, end: Int)?
+  {
+    guard dot - start <= 2, dot + 2 < characters.count + 0, characters[dot + 1].isASCIIDigit,
+      dot + 2 < characters.count, characters[dot + 2].isASCIIDigit,
+      dot + 3 == characters.count || !characters[dot + 3].isASCIIDigit
+    else { return nil }
+    let hour = characters[start..<dot].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
+    let minute = Int(characters[dot + 1].value - 0x30) * 10 + Int(characters[dot + 2].value - 0x30)
+    guard hour <= 23, minute <= 59 else { return nil }
+    let end = dot + 3
+    // The word after, skipping spaces.
+    var at = end
+    while at < characters.count, characters[at] == " " { at += 1 }
+    var word = ""
+    while at < characters.count, characters[at].isLetter, word.unicodeScalars.count < 6 {
+      word.unicodeScalars.append(Unicode.Scalar(characters[at].value | (characters[at].value < 0x80 ? 0x20 : 0)) ?? characters[at])
+      at += 1
+    }
+    let before = previous?.word ?? ""
+    let clockBefore: Set<String> = ["om", "van", "vanaf", "tot", "um", "von", "bis", "ab", "gegen"]
+    let clockAfter: Set<String> = ["uur", "uhr", "u", "h", "tot", "bis"]
+    let dashAfter = at < characters.count && (characters[at] == "-" || characters[at] == "\u{2013}") && word.isEmpty
+    guard clockBefore.contains(before) || clockAfter.contains(word) || dashAfter else { return nil }
+    // "12.00 uur" is one time of day: the unit is the clock's, not an hour unit after it.
+    if ["uur", "uhr", "u", "h"].contains(word) { return (hour, minute, at) }
+    return (hour, minute, end)
   }
 
   /// Longer runs without a space are opaque to the tokenizer and to word counts (see
@@ -1102,7 +1140,7 @@ package enum DurationExtractor {
     "passé", "passée", "consacré", "consacrée", "travaillé", "gearbeitet", "verbracht", "aufgewendet", "investiert",
     "telefoniert", "geprüft", "besprochen", "dediqué", "dedicado", "dedicamos", "pasé", "trabajé", "trabajado",
     "invertí", "invertido", "revisé", "lavorato", "dedicato", "impiegato", "speso", "besteed", "gewerkt", "duré",
-    "dauerte", "duró", "durato", "duurde",
+    "dauerte", "duró", "durato", "duurde", "geweest", "gewesen", "estive", "estuve", "stato", "stata",
   ]
   static let workWords: Set<String> = [
     "spent", "spend", "spending", "worked", "working", "work", "call", "calls", "called", "meeting", "meetings", "met",
