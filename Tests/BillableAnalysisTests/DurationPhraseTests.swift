@@ -371,6 +371,15 @@ struct DurationPhraseTests {
     ("Ik heb vandaag 2 uur besteed aan het contract; we bellen morgen om 12.00 uur.", .taken(120)),
     ("Wir treffen uns um 14.30 Uhr.", .nothing),
     ("I spent 1.50 hours on the review.", .taken(90)),
+    // A fifth held-out mailbox (a freelance IT consultant)
+    ("My rough estimate for the portal:\n- testing with two of your agents: half a day", .rejected("future")),
+    ("It's PHP 5.6 on a shared host, no tests.", .nothing),
+    ("I've raised the statement timeout to 1h for the dump role only.", .rejected("setting")),
+    ("The reset token should expire sooner (recommend 30 minutes).", .rejected("future")),
+    ("Quick one - 30 min this morning retesting the IDOR fix.", .taken(30)),
+    ("The dry run went fine: restore took 12 minutes end to end.", .rejected("length")),
+    ("Found it - 1h 20m on the VAT rounding bug in the portal.", .taken(80)),
+    ("I flagged it in the note with suggested responses, all told about 2 hours 15 minutes on it today.", .taken(135)),
     ("1.2 hrs - draft response to RFP", .taken(72)),
   ]
 

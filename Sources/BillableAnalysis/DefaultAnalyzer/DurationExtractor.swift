@@ -89,6 +89,9 @@ package enum DurationExtractor {
           }
           // "Urenoverzicht week 11:", "Récapitulatif des heures": a summary restates time
           // already billed from the mail it was in; billing it again would double it.
+          if verdict.taken, !facts.pastWorkVerb, marks.above(lineIndex, in: lines, .plan) {
+            verdict = Verdict(taken: false, reason: "future", firstPerson: verdict.firstPerson)
+          }
           if verdict.taken, LineMarks.isTabular(line), marks.above(lineIndex, in: lines, .summary) {
             verdict = Verdict(taken: false, reason: "billing-summary", firstPerson: verdict.firstPerson)
           }
@@ -134,10 +137,16 @@ package enum DurationExtractor {
       "bereits abgerechnet", "resumen de horas", "horas facturadas", "riepilogo ore", "ore fatturate", "resumo de horas",
       "horas faturadas", "already invoiced", "already billed", "al gefactureerd",
     ].map { Array($0.utf8) }
+    /// Headings of estimates and quotes: what follows is a plan, not a log.
+    static let planWords = [
+      "estimate", "quote for", "quotation", "proposal", "offerte", "devis", "angebot", "kostenvoranschlag", "presupuesto",
+      "preventivo", "orçamento", "begroting",
+    ].map { Array($0.utf8) }
     static let reach = 12
     enum Kind: UInt8 {
       case agenda = 1
       case summary = 2
+      case plan = 4
     }
     /// Per line: nil until read, then the kinds it heads as bits.
     private var kinds: [UInt8?]
@@ -152,6 +161,7 @@ package enum DurationExtractor {
           var found: UInt8 = 0
           if Self.agendaWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.agenda.rawValue }
           if Self.summaryWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.summary.rawValue }
+          if Self.planWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.plan.rawValue }
           kinds[at] = found
         }
         if let found = kinds[at], found & kind.rawValue != 0 { return true }
@@ -905,6 +915,8 @@ package enum DurationExtractor {
     }
     // "9-17h" is office hours, not nine hours of work.
     guard lower > 0, let (upper, afterUpper) = quantity(tokens, at: separator + 1), upper > lower else { return nil }
+    // Both ends written alike: "two to three hours", "2-3 hours"; "Quick one - 30 min" is no range.
+    guard (tokens[index].number == nil) == (tokens[separator + 1].number == nil) else { return nil }
     if isHourUnit(tokens[safe: afterUpper]) {
       guard upper <= 12 else { return nil }
       // Only whole units: "2-3 hours and 30 minutes" is no simple range.
@@ -928,6 +940,14 @@ package enum DurationExtractor {
     return false
   }
 
+  /// Words a bare time figure may follow ("spent 0.5 on", "another 0.3 for").
+  private static let shorthandLeads: Set<String> = [
+    "spent", "billed", "logged", "took", "about", "approx", "approximately", "around", "another", "and", "also", "plus",
+    "then", "total", "time", "hours", "hrs", "today", "yesterday", "i", "we", "put", "in", "additional", "further",
+    "extra", "a", "just", "over", "under", "roughly", "me", "us", "log", "record", "bill", "book", "charge", "enter",
+    "note", "please", "add",
+  ]
+
   private static let timeLabels: Set<String> = [
     "time", "spent", "hours", "hrs", "billed", "logged", "temps", "zeit", "zeitaufwand", "aufwand", "tiempo", "tempo",
     "gasto", "speso", "tijd", "heures", "stunden", "horas", "ore", "uren",
@@ -936,7 +956,12 @@ package enum DurationExtractor {
   private static let rangeStarts: Set<String> = ["from", "between", "von", "de", "desde", "dalle", "van", "das", "entre"]
 
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
-    if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) { return true }
+    // "0.5 on the call", "Billed 1.2 for the motion"; not "PHP 5.6 on a shared host", where
+    // the figure belongs to the word before it.
+    if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) {
+      guard index > 0, let previous = tokens[index - 1].word else { return true }
+      return shorthandLeads.contains(previous) || previous.hasSuffix("'s")  // "Kevin's 1.5" is judged as his
+    }
     // ".3 Review Eingangsbestätigung": a figure with a leading dot that starts a line is a
     // time entry (a section number is written "1.2").
     if index == 0, case .number(_, _, true) = tokens[index].kind, tokens[safe: after]?.word != nil { return true }
@@ -1128,6 +1153,7 @@ package enum DurationExtractor {
     "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
     "estimamos", "estimo", "estimons", "stimiamo", "stimo", "schatten", "schat", "begroten", "prévois", "prévoit",
     "verwacht", "verwachten", "reken", "rekenen", "inplannen", "plannen", "erwarte", "erwarten", "espero", "prevedo",
+    "recommend", "recommends", "advise",
     "prevediamo", "prevejo",
     "permits", "permitted", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
     "aura", "pourra", "devra", "fera", "nécessitera", "vorranno", "levará", "levar", "vai", "vão", "kost",
@@ -1165,7 +1191,7 @@ package enum DurationExtractor {
     "mockup", "mockups", "prototype", "prototyping", "testing", "tested", "qa", "debugging", "debugged", "fixed",
     "implemented", "implementing", "development", "developing", "coding", "interview", "interviews", "training",
     "presentation", "pitch", "brainstorm", "planning", "onboarding", "audit", "setup", "deployment", "copywriting",
-    "shoot", "site", "onsite", "on-site",
+    "shoot", "site", "onsite", "on-site", "retest", "retesting", "retested", "debug",
   ]
   /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
   static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
@@ -1197,6 +1223,15 @@ package enum DurationExtractor {
     "abierto", "abiertos", "horario", "aperto", "aperti", "orari", "orario", "geopend", "openingstijden", "aberto",
     "abertos", "horário", "reachable", "erreichbar", "bereikbaar", "available", "free", "disponible", "disponibles",
     "libre", "libres", "frei", "disponibile", "disponibili", "beschikbaar", "disponível", "livre",
+  ]
+  static let settingVerbs: Set<String> = [
+    "raised", "increased", "reduced", "lowered", "set", "changed", "bumped", "extended", "limited", "capped", "shortened",
+    "configured",
+  ]
+  static let machineNouns: Set<String> = [
+    "restore", "backup", "build", "builds", "job", "jobs", "query", "queries", "pipeline", "upload", "download", "script",
+    "compile", "compilation", "import", "export", "sync", "install", "installation", "reboot", "restart", "dump", "index",
+    "indexing", "scan", "ci", "cron", "request", "deploy", "deployment", "suite", "tests", "render", "rendering",
   ]
   static let recurringWords: Set<String> = [
     "weekly", "daily", "monthly", "biweekly", "fortnightly", "wöchentlich", "wöchentliche", "wöchentlichen", "tägliche",
@@ -1390,6 +1425,18 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
+    // A setting: "raised the timeout to 1h", "set the retention to 30 minutes".
+    if wordsBefore.last == "to" || wordsBefore.last == "at",
+      wordsBefore.suffix(6).contains(where: { settingVerbs.contains($0) })
+    {
+      return Verdict(taken: false, reason: "setting", firstPerson: firstPerson)
+    }
+    // A machine's time: "the restore took 12 minutes", "the build runs 40 minutes".
+    if let verb = wordsBefore.lastIndex(where: { ["took", "takes", "ran", "runs", "lasted", "lasts"].contains($0) }),
+      verb > wordsBefore.startIndex, machineNouns.contains(wordsBefore[verb - 1])
+    {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
     // Opening hours and availability: "we are open 9h-17h", "reachable from 10:00 to 12:00".
     if facts.availability && !facts.pastWorkVerb {
       return Verdict(taken: false, reason: "availability", firstPerson: firstPerson)
@@ -1430,7 +1477,8 @@ package enum DurationExtractor {
     // A labelled figure is a time entry: "Time: 0.5h", "Hours spent: 2".
     let labelled = before.last?.kind == .symbol(":") && wordsBefore.suffix(2).contains(where: timeLabels.contains)
     // "Then 1:30 hrs on the cost base", "90 min on the redlines": a note that opens with the time.
-    let timeOnTask = wordsAfter.first == "on" && match.range.lowerBound <= 2
+    let afterSeparator = [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(before.last?.kind)
+    let timeOnTask = wordsAfter.first == "on" && (match.range.lowerBound <= 2 || afterSeparator)
     let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled || timeOnTask
       || facts.totalTime  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
