@@ -174,7 +174,9 @@ package struct ReviewedCoverage: Sendable {
 
   package mutating func add(_ review: Review, timekeeper: String, contentHash: String, messageID: String, sentAt: String) {
     reviews[timekeeper + "\u{1F}" + contentHash, default: []].append(review)
-    if !messageID.isEmpty { reviews[timekeeper + "\u{1F}" + messageID + "\u{1F}" + sentAt, default: []].append(review) }
+    if let copy = DraftRow.copyKey(timekeeper: timekeeper, messageID: messageID, sentAt: sentAt) {
+      reviews[copy, default: []].append(review)
+    }
   }
 
   /// Whether a draft is what a reviewed entry already stands for. Under the analyzer that
@@ -185,7 +187,7 @@ package struct ReviewedCoverage: Sendable {
   /// own position.
   package func covers(_ row: DraftRow) -> Bool {
     var keys = [row.timekeeper + "\u{1F}" + row.contentHash]
-    if !row.messageID.isEmpty { keys.append(row.timekeeper + "\u{1F}" + row.messageID + "\u{1F}" + row.sentAt) }
+    if let copy = row.copyKey { keys.append(copy) }
     let basis = row.entry.basis.rawValue
     for key in keys {
       for review in reviews[key] ?? [] {
@@ -199,6 +201,14 @@ package struct ReviewedCoverage: Sendable {
 
 /// One unsettled entry as the store keeps it, with what settling needs of its message.
 package struct DraftRow: Sendable, Hashable {
+  /// The same mail for the same timekeeper in whatever bytes (the Sent copy, a re-export
+  /// with other trace headers): timekeeper, Message-ID and Date; `nil` without a Message-ID.
+  package static func copyKey(timekeeper: String, messageID: String, sentAt: String) -> String? {
+    messageID.isEmpty ? nil : timekeeper + "\u{1F}" + messageID + "\u{1F}" + sentAt
+  }
+
+  package var copyKey: String? { Self.copyKey(timekeeper: timekeeper, messageID: messageID, sentAt: sentAt) }
+
   package var contentHash: String
   package var messageID: String
   package var threadID: String

@@ -31,12 +31,16 @@ package enum Settlement {
         try write(entry)
       }
       var explicitCopies = Copies()
-      try store.forEachDraft(basis: .explicit) { row in
-        guard !explicitCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
-        let id = entryID([row.contentHash, row.timekeeper, "explicit", String(row.entry.position), row.analyzer])
+      /// An entry of one draft, which a review then covers by the draft's position.
+      func emitAlone(_ row: DraftRow) throws {
+        let id = entryID([row.contentHash, row.timekeeper, row.entry.basis.rawValue, String(row.entry.position), row.analyzer])
         var entry = make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration)
         entry.draftPosition = row.entry.position
         try emit(entry)
+      }
+      try store.forEachDraft(basis: .explicit) { row in
+        guard !explicitCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
+        try emitAlone(row)
       }
 
       var group: [DraftRow] = []
@@ -81,13 +85,7 @@ package enum Settlement {
         }
         // Rows arrive by group, then date and content hash: a message's copies sit together.
         guard !estimateCopies.isLaterCopy(row), !reviewed.covers(row) else { return }
-        guard configuration.billing.groupEstimates else {
-          let id = entryID([row.contentHash, row.timekeeper, "estimated", String(row.entry.position), row.analyzer])
-          var entry = make(id, [row], minutes: row.entry.minutes, narrative: row.entry.narrative, pricing, configuration)
-          entry.draftPosition = row.entry.position
-          try emit(entry)
-          return
-        }
+        guard configuration.billing.groupEstimates else { return try emitAlone(row) }
         group.append(row)
       }
       try flushEstimates()
@@ -103,8 +101,7 @@ package enum Settlement {
     private var firstHash: [String: String] = [:]
 
     mutating func isLaterCopy(_ row: DraftRow) -> Bool {
-      guard !row.messageID.isEmpty else { return false }
-      let key = row.timekeeper + "\u{1F}" + row.messageID + "\u{1F}" + row.sentAt
+      guard let key = row.copyKey else { return false }
       if let first = firstHash[key] { return first != row.contentHash }
       firstHash[key] = row.contentHash
       return false

@@ -87,11 +87,12 @@ package enum DurationExtractor {
           {
             verdict = Verdict(taken: false, reason: "scheduling", firstPerson: verdict.firstPerson)
           }
-          // "Urenoverzicht week 11:", "Récapitulatif des heures": a summary restates time
-          // already billed from the mail it was in; billing it again would double it.
+          // "My rough estimate:" then "- testing: half a day": a quote, not a log.
           if verdict.taken, !facts.pastWorkVerb, marks.above(lineIndex, in: lines, .plan) {
             verdict = Verdict(taken: false, reason: "future", firstPerson: verdict.firstPerson)
           }
+          // "Urenoverzicht week 11:", "Récapitulatif des heures": a table that restates time
+          // already billed from the mail it was in; billing it again would double it.
           if verdict.taken, LineMarks.isTabular(line), marks.above(lineIndex, in: lines, .summary) {
             verdict = Verdict(taken: false, reason: "billing-summary", firstPerson: verdict.firstPerson)
           }
@@ -159,9 +160,9 @@ package enum DurationExtractor {
         if kinds[at] == nil {
           let lower = lines[at].prefix(200).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
           var found: UInt8 = 0
-          if Self.agendaWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.agenda.rawValue }
-          if Self.summaryWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.summary.rawValue }
-          if Self.planWords.contains(where: { Self.contains(lower, $0) }) { found |= Kind.plan.rawValue }
+          if Self.agendaWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.agenda.rawValue }
+          if Self.summaryWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.summary.rawValue }
+          if Self.planWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.plan.rawValue }
           kinds[at] = found
         }
         if let found = kinds[at], found & kind.rawValue != 0 { return true }
@@ -177,16 +178,6 @@ package enum DurationExtractor {
         if byte == 0x09 { return true }
         spaces = byte == 0x20 ? spaces + 1 : 0
         if spaces >= 3 { return true }
-      }
-      return false
-    }
-
-    private static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
-      guard text.count >= word.count, let first = word.first else { return false }
-      var start = 0
-      while start <= text.count - word.count {
-        if text[start] == first, text[start..<(start + word.count)].elementsEqual(word) { return true }
-        start += 1
       }
       return false
     }
@@ -603,8 +594,7 @@ package enum DurationExtractor {
   private static func dottedClock(_ characters: [Unicode.Scalar], start: Int, dot: Int, previous: Token?)
     -> (hour: Int, minute: Int, end: Int)?
   {
-    guard dot - start <= 2, dot + 2 < characters.count + 0, characters[dot + 1].isASCIIDigit,
-      dot + 2 < characters.count, characters[dot + 2].isASCIIDigit,
+    guard dot - start <= 2, dot + 2 < characters.count, characters[dot + 1].isASCIIDigit, characters[dot + 2].isASCIIDigit,
       dot + 3 == characters.count || !characters[dot + 3].isASCIIDigit
     else { return nil }
     let hour = characters[start..<dot].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
@@ -619,15 +609,16 @@ package enum DurationExtractor {
       word.unicodeScalars.append(Unicode.Scalar(characters[at].value | (characters[at].value < 0x80 ? 0x20 : 0)) ?? characters[at])
       at += 1
     }
-    let before = previous?.word ?? ""
-    let clockBefore: Set<String> = ["om", "van", "vanaf", "tot", "um", "von", "bis", "ab", "gegen"]
-    let clockAfter: Set<String> = ["uur", "uhr", "u", "h", "tot", "bis"]
     let dashAfter = at < characters.count && (characters[at] == "-" || characters[at] == "\u{2013}") && word.isEmpty
-    guard clockBefore.contains(before) || clockAfter.contains(word) || dashAfter else { return nil }
+    guard dottedClockBefore.contains(previous?.word ?? "") || dottedClockUnits.contains(word) || word == "tot"
+      || word == "bis" || dashAfter
+    else { return nil }
     // "12.00 uur" is one time of day: the unit is the clock's, not an hour unit after it.
-    if ["uur", "uhr", "u", "h"].contains(word) { return (hour, minute, at) }
-    return (hour, minute, end)
+    return (hour, minute, dottedClockUnits.contains(word) ? at : end)
   }
+
+  private static let dottedClockBefore: Set<String> = ["om", "van", "vanaf", "tot", "um", "von", "bis", "ab", "gegen"]
+  private static let dottedClockUnits: Set<String> = ["uur", "uhr", "u", "h"]
 
   /// Longer runs without a space are opaque to the tokenizer and to word counts (see
   /// `tokenize`), unless mostly in a script written without spaces. Real duration phrases
@@ -720,10 +711,7 @@ package enum DurationExtractor {
     "half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo", "meia", "meio",
   ]
 
-  private static func isHourUnit(_ token: Token?) -> Bool {
-    guard let word = token?.word else { return false }
-    return hourUnits.contains(word)
-  }
+  private static func isHourUnit(_ token: Token?) -> Bool { token?.word.map(hourUnits.contains) ?? false }
   private static func isMinuteUnit(_ token: Token?) -> Bool {
     guard let word = token?.word else { return false }
     return minuteUnits.contains(word) || (word == "m" && token?.attached == true)
@@ -780,12 +768,14 @@ package enum DurationExtractor {
     }
   }
 
+  private static let bareHourUnits: Set<String> = ["hora", "heure", "ora", "stunde", "uur"]
+
   /// "une demi-heure", "eine halbe Stunde", "media hora", "mezz'ora", "anderthalb Stunden".
   private static func matchHalf(_ word: String, _ tokens: [Token], at index: Int) -> Match? {
     if word == "mezz'ora" { return Match(range: index..<(index + 1), minutes: 30) }
     if word == "un'ora" { return hoursAndMinutes(tokens, from: index, hours: 1, after: index + 1) }
     // "una llamada de hora y media": the unit alone, then "and a half"
-    if ["hora", "heure", "ora", "stunde", "uur"].contains(word), let conjunction = tokens[safe: index + 1]?.word,
+    if bareHourUnits.contains(word), let conjunction = tokens[safe: index + 1]?.word,
       conjunctions.contains(conjunction), let half = tokens[safe: index + 2]?.word, halfWords.contains(half)
     {
       return Match(range: index..<(index + 3), minutes: 90)
@@ -876,15 +866,14 @@ package enum DurationExtractor {
       return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
     }
     if isHourUnit(tokens[safe: j]) {
-      // "14h30", "9h00": the French and Portuguese way to write a clock time, not 14.5 hours;
-      // "om 12.00 uur" is noon in Dutch.
+      // "14h30", "9h00": the French and Portuguese way to write a clock time, not 14.5 hours
+      // (a dotted "12.00 uur" is a clock token already, see `dottedClock`).
       if value >= 9, let unit = tokens[safe: j], unit.word == "h", unit.attached {
         if let minutes = tokens[safe: j + 1], minutes.attached, minutes.number != nil { return nil }
         // "le train de 14h", "à 10h": a time of day; "spent 10h on the brief" is not.
         let before = tokens[..<index].last(where: { $0.word != nil })?.word ?? ""
         if !pastWorkWords.contains(before) { return nil }
       }
-      if tokens[safe: j]?.word == "uur", case .number(_, true, _) = tokens[index].kind, value >= 7 { return nil }
       return hoursAndMinutes(tokens, from: index, hours: value, after: j + 1)
     }
     if isMinuteUnit(tokens[safe: j]) {
@@ -1258,6 +1247,12 @@ package enum DurationExtractor {
     "ago", "earlier", "later", "before", "prior", "beforehand", "afterwards", "fa", "geleden", "später", "después",
   ]
 
+  /// Past words that say nothing of work by themselves.
+  static let auxiliaryPastWords: Set<String> = ["was", "were", "had", "did"]
+  static let spendingWords: Set<String> = ["spent", "spend", "spending", "worked", "took", "logged"]
+  static let durationVerbs: Set<String> = ["took", "takes", "ran", "runs", "lasted", "lasts"]
+  static let lengthVerbs: Set<String> = ["is", "are", "runs", "run", "lasts"]
+
   struct WordClass: OptionSet, Sendable {
     let rawValue: UInt8
     static let firstPerson = WordClass(rawValue: 1)
@@ -1309,8 +1304,7 @@ package enum DurationExtractor {
         // One lookup per word for every class it belongs to: most words belong to none.
         guard let word = token.word, let classes = wordClasses[word] else { continue }
         if classes.contains(.firstPerson) { firstPerson = true }
-        // Spanish "he dedicado", "he trabajado": I have, not he.
-        if word == "he", let next = tokens[safe: index + 1]?.word, next.hasSuffix("ado") || next.hasSuffix("ido") {
+        if isSpanishIHave(word, before: tokens[safe: index + 1]?.word) {
           firstPerson = true
           continue
         }
@@ -1318,7 +1312,7 @@ package enum DurationExtractor {
         if classes.contains(.work) { workWord = true }
         if classes.contains(.pastWork) {
           pastWork = true
-          if !["was", "were", "had", "did"].contains(word) { pastWorkVerb = true }
+          if !auxiliaryPastWords.contains(word) { pastWorkVerb = true }
         }
         if classes.contains(.billingSummary) { billingSummary = true }
         if classes.contains(.availability) { availability = true }
@@ -1432,7 +1426,7 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "setting", firstPerson: firstPerson)
     }
     // A machine's time: "the restore took 12 minutes", "the build runs 40 minutes".
-    if let verb = wordsBefore.lastIndex(where: { ["took", "takes", "ran", "runs", "lasted", "lasts"].contains($0) }),
+    if let verb = wordsBefore.lastIndex(where: durationVerbs.contains),
       verb > wordsBefore.startIndex, machineNouns.contains(wordsBefore[verb - 1])
     {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
@@ -1451,22 +1445,20 @@ package enum DurationExtractor {
     }
     // "The recording is 45 minutes long", "the video runs 20 minutes": a length, not work.
     if wordsAfter.first == "long" || wordsBefore.suffix(3).contains(where: { ["runs", "run", "lasts"].contains($0) }),
-      wordsBefore.contains(where: { ["is", "are", "runs", "run", "lasts"].contains($0) || mediaWords.contains($0) }),
+      wordsBefore.contains(where: { lengthVerbs.contains($0) || mediaWords.contains($0) }),
       !facts.pastWorkVerb
     {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
     // Totals on an invoice or a retainer are billing history, not new work: counting them
     // would bill the same hours twice.
-    let spendingBefore = wordsBefore.contains { ["spent", "spend", "spending", "worked", "took", "logged"].contains($0) }
+    let spendingBefore = wordsBefore.contains(where: spendingWords.contains)
     if facts.billingSummary && !spendingBefore {
       return Verdict(taken: false, reason: "billing-summary", firstPerson: firstPerson)
     }
-    // Whose time: someone else's, unless it is "we" or "I" as well.
-    // Someone else's time names them before it ("he spent 2 hours", "their team took 3 hours");
-    // after it they are only the object ("2 hours on their comments").
-    // A note that starts with its verb ("Reviewed their expert's CV - 1.3 hrs") is the
-    // writer's own.
+    // Whose time: the subject of the nearest work verb, else someone named before the duration
+    // ("he spent 2 hours"; after it they are the object: "2 hours on their comments"), unless
+    // "I" or "we" is in it too or the note opens with its verb ("Reviewed their expert's CV").
     let subject = subjectOfWork(tokens, from: windowStart, before: match.range.lowerBound)
     if subject == .someoneElse { return Verdict(taken: false, reason: "not-own-work", firstPerson: false) }
     let thirdPerson = (facts.thirdPerson && !facts.startsWithOwnVerb && namesSomeoneElse(Array(wordsBefore)))
@@ -1518,6 +1510,12 @@ package enum DurationExtractor {
 
   enum Subject { case none, name, someoneElse }
 
+  /// Spanish "he dedicado", "he trabajado": "I have", not the English "he".
+  private static func isSpanishIHave(_ word: String, before participle: String?) -> Bool {
+    guard word == "he", let participle else { return false }
+    return participle.hasSuffix("ado") || participle.hasSuffix("ido")
+  }
+
   /// The subject of the work verb nearest before the duration: someone else for certain
   /// ("your team spent 12 hours", "il collega ha lavorato 2 ore": theirs, whoever else the
   /// sentence names), a name ("Anouk has put in about 2h": theirs unless I or we are in it
@@ -1529,8 +1527,7 @@ package enum DurationExtractor {
     var index = verbIndex - 1
     while index >= start, let word = tokens[index].word, auxiliaries.contains(word) { index -= 1 }
     guard index >= start, let subject = tokens[index].word else { return .none }
-    // Spanish "he dedicado", "he trabajado": I have.
-    if subject == "he", let verb = tokens[verbIndex].word, verb.hasSuffix("ado") || verb.hasSuffix("ido") { return .none }
+    if isSpanishIHave(subject, before: tokens[verbIndex].word) { return .none }
     if otherSubjects.contains(subject) { return .someoneElse }
     if firstPersonWords.contains(subject) || firstPersonAuxiliaries.contains(subject) || notNames.contains(subject) {
       return .none

@@ -262,18 +262,9 @@ struct Review: ParsableCommand {
         line[11] = line[11].count > 60 ? String(line[11].prefix(59)) + "…" : line[11]
         return line
       }
-      let widths = short.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-      var out = ""
-      for row in table {
-        let line = row.enumerated().map { column, value in
-          let pad = String(repeating: " ", count: widths[column] - value.count)
-          return column == 8 || column == 9 ? pad + value : value + pad
-        }
-        out += line.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
-      }
       let hours = rows.reduce(0) { $0 + $1.hours }
-      out += "\(rows.count) entr\(rows.count == 1 ? "y" : "ies"), \(CSVWriter.decimal(hours, places: 2)) h\n"
-      return out
+      return TextTable.render(table, rightAligned: [8, 9])
+        + "\(rows.count) entr\(rows.count == 1 ? "y" : "ies"), \(CSVWriter.decimal(hours, places: 2)) h\n"
     }
   }
 }

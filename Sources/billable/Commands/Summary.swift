@@ -95,18 +95,8 @@ struct Summary: ParsableCommand {
       var table = [header] + report.rows.map { cells($0, key: $0.key) }
       let totalKey = ["total"] + Array(repeating: "", count: max(0, report.columns.count - 1))
       table.append(cells(report.total, key: totalKey))
-      let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-      let numeric = Set([header.count - 4, header.count - 3, header.count - 2])
-      var out = ""
-      for (index, row) in table.enumerated() {
-        if index == table.count - 1 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
-        let line = row.enumerated().map { column, value in
-          let pad = String(repeating: " ", count: widths[column] - value.count)
-          return numeric.contains(column) ? pad + value : value + pad
-        }
-        out += line.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
-      }
-      return out
+      return TextTable.render(
+        table, rightAligned: [header.count - 4, header.count - 3, header.count - 2], ruleAboveLast: true)
     }
   }
 }
