@@ -128,7 +128,7 @@ struct ReviewTests {
   func merge() throws {
     let mineURL = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString).sqlite")
     let otherURL = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString).sqlite")
-    defer { for url in [mineURL, otherURL] { try? FileManager.default.removeItem(at: url) } }
+    defer { [mineURL, otherURL].forEach(StoreTests.remove) }
     // The same store reviewed on a laptop: the review wins over this store's draft of the id.
     let mine = try Self.store(mineURL)
     let other = try Self.store(otherURL)

@@ -20,6 +20,12 @@ struct StoreTests {
     }
   }
 
+  /// Removes a test database with its WAL and shared-memory files, which SQLite leaves beside it.
+  static func remove(_ url: URL?) {
+    guard let url else { return }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+  }
+
   static func record(_ hash: String, entries: [DraftEntry], billable: Bool = true, source: String = "a.mbox") -> MessageRecord {
     let analysis = MessageAnalysis(
       timekeeper: "JD", direction: .sent, isBillable: billable, reason: billable ? nil : .automated, client: "ACME",
@@ -43,14 +49,14 @@ struct StoreTests {
     if let url {
       // Reopening applies nothing twice.
       #expect(try Store(path: url.path).schemaVersion == 3)
-      try? FileManager.default.removeItem(at: url)
+      Self.remove(url)
     }
   }
 
   @Test("a batch is saved with its fingerprint; sources are added once", arguments: Location.allCases)
   func saveAndSources(_ location: Location) throws {
     let (store, url) = try Self.open(location)
-    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    defer { Self.remove(url) }
     let run = try store.beginRun(startedAt: "t", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
     #expect(try store.save([Self.record("aa", entries: [Self.entry]), Self.record("bb", entries: [])], runID: run, fingerprint: "F1") == 2)
     #expect(try store.save([Self.record("aa", entries: [Self.entry])], runID: run, fingerprint: "F1") == 0)
@@ -69,7 +75,7 @@ struct StoreTests {
   @Test("text holding a NUL byte comes back whole, not cut at the NUL", arguments: Location.allCases)
   func nulByte(_ location: Location) throws {
     let (store, url) = try Self.open(location)
-    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    defer { Self.remove(url) }
     let run = try store.beginRun(startedAt: "t", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
     var record = Self.record("aa", entries: [])
     record.messageID = "before\u{0}after@x"
@@ -83,7 +89,7 @@ struct StoreTests {
   func merge() throws {
     let (mine, mineURL) = try Self.open(.disk)
     let (other, otherURL) = try Self.open(.disk)
-    defer { [mineURL, otherURL].forEach { $0.map { try? FileManager.default.removeItem(at: $0) } } }
+    defer { [mineURL, otherURL].forEach(Self.remove) }
     let first = try mine.beginRun(startedAt: "t1", inputs: ["a"], analyzer: "default@test", fingerprint: "F1")
     try mine.save([Self.record("aa", entries: [Self.entry], source: "a.mbox")], runID: first, fingerprint: "F1")
     let problem = Problem(source: "gone.mbox", contentHash: nil, kind: "read-error", severity: "critical", detail: "missing", offset: nil)
@@ -108,7 +114,7 @@ struct StoreTests {
   @Test("drafts stream in order; replacing entries keeps reviewed ones", arguments: Location.allCases)
   func entries(_ location: Location) throws {
     let (store, url) = try Self.open(location)
-    defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+    defer { Self.remove(url) }
     let run = try store.beginRun(startedAt: "t", inputs: [], analyzer: "a", fingerprint: "F")
     try store.save([Self.record("aa", entries: [Self.entry]), Self.record("bb", entries: [Self.entry])], runID: run, fingerprint: "F")
     var drafts: [DraftRow] = []
@@ -137,7 +143,7 @@ struct StoreTests {
   @Test("a store of schema 1 moves to integer message keys with every row, and works on")
   func upgradeFromSchema1() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
-    defer { try? FileManager.default.removeItem(at: url) }
+    defer { Self.remove(url) }
     _ = try Store(path: url.path, schema: 1)
     // Rows as billable 0.1 wrote them, straight into the schema 1 tables.
     try Self.python(
@@ -194,7 +200,7 @@ struct StoreTests {
   @Test("a database from a newer billable is refused with a clear message")
   func newerSchema() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite")
-    defer { try? FileManager.default.removeItem(at: url) }
+    defer { Self.remove(url) }
     _ = try Store(path: url.path)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
