@@ -221,9 +221,9 @@ struct DurationPhraseTests {
     ("He spent 3 hours drafting the response.", .rejected("not-own-work")),
     ("She worked 4 hours on the filing.", .rejected("not-own-work")),
     ("Their team spent 10 hours on the review.", .rejected("not-own-work")),
-    ("The flight was 6 hours.", .rejected("no-work-described")),
+    ("The flight was 6 hours.", .rejected("length")),
     ("The movie was 2 hours long.", .rejected("length")),
-    ("The drive to the courthouse is 45 minutes.", .rejected("no-work-described")),
+    ("The drive to the courthouse is 45 minutes.", .rejected("length")),
     // Billing history
     ("Attached is the invoice for 10 hours of work in March.", .rejected("billing-summary")),
     ("We invoiced 12.5 hours for February.", .rejected("billing-summary")),
@@ -325,7 +325,7 @@ struct DurationPhraseTests {
     ("Reunião de 1h30 desta manhã com o cliente.", .taken(90)),
     // Held-out precision cases: clock times, availability, trips, standing meetings, other people
     ("Seriez-vous disponible mardi de 14h à 15h30 ? Sinon je suis libre jeudi de 10h à 11h.", .rejected("availability")),
-    ("Mon train part à 14h et le trajet dure 3h10.", .rejected("no-work-described")),
+    ("Mon train part à 14h et le trajet dure 3h10.", .rejected("length")),
     ("Estive das 10h às 12h30 na reunião de assinatura com o banco.", .taken(150)),
     ("O meu voo parte às 7h45 e são 2 horas e meia de viagem; a reunião está marcada das 14h às 16h.", .rejected("no-work-described")),
     ("Office hours 9-17h, Monday to Friday.", .rejected("scheduling")),
@@ -381,6 +381,24 @@ struct DurationPhraseTests {
     ("Found it - 1h 20m on the VAT rounding bug in the portal.", .taken(80)),
     ("I flagged it in the note with suggested responses, all told about 2 hours 15 minutes on it today.", .taken(135)),
     ("1.2 hrs - draft response to RFP", .taken(72)),
+    // Held-out mailboxes six and seven (a French designer, a US litigator)
+    ("J'ai passé entre 1h et 1h30 sur les exports.", .taken(60)),
+    ("Ich habe zwischen 1 und 2 Stunden an den Entwürfen gearbeitet.", .taken(60)),
+    ("I spent 45 min - 1 h on the redlines.", .taken(45)),
+    ("I spent 2h on the SPA and 1h30 on the disclosure letter.", .takenAll([120, 90])),
+    ("We increased the timeout from 1h to 2h.", .rejected("setting")),
+    ("Le trajet en train depuis Lyon prend 3h40, je serai chez vous vers 11h.", .rejected("length")),
+    ("On the train I reviewed the SPA for 2 hours.", .taken(120)),
+    ("Ich habe heute von 14:00 bis 17:30 am Konzept für den Messestand gearbeitet.", .taken(210)),
+    ("Ich habe heute von 14 bis 17 Uhr am Konzept gearbeitet.", .taken(180)),
+    ("Die Messe ist täglich von 9 bis 18 Uhr geöffnet.", .rejected("availability")),
+    ("Voici l'ordre du jour de lundi :\n1. 15 min : planning des déclinaisons\n2. 5 min : divers", .rejected("scheduling")),
+    ("Time today:\n- 15 min: call with Bob\n- 30 min: review of the lease", .takenAll([15, 30])),
+    ("(.2) t/c w/ OC re: depo dates - she will agree to May 13.", .taken(12)),
+    ("Spoke with Luis this morning, billing 0.3 for the call.", .taken(18)),
+    ("Billed another .6 this morning on the answer to the counterclaim.", .taken(36)),
+    ("Timing: the TRO hearing is set for 2 hours on Tuesday.", .rejected("future")),
+    ("Our standing Monday check-in stays at 30 minutes as usual.", .rejected("rate")),
   ]
 
   @Test("there are at least 150 phrases")

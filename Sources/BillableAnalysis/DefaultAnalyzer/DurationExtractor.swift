@@ -81,9 +81,11 @@ package enum DurationExtractor {
               workBefore = before
             }
           }
-          // "Agenda for Thursday:" then "13:00-14:30 prototype walkthrough": a programme, not a log.
-          if verdict.taken, match.isRange, match.range.lowerBound == 0, !facts.pastWorkVerb,
-            marks.above(lineIndex, in: lines, .agenda)
+          // "Agenda for Thursday:" then "13:00-14:30 prototype walkthrough", or "Ordre du jour :"
+          // then "2. 15 min : planning": a programme, not a log.
+          if verdict.taken, !facts.pastWorkVerb,
+            tokens[..<match.range.lowerBound].allSatisfy({ $0.word == nil }),
+            marks.above(lineIndex, in: lines, match.isRange ? .agenda : .agendaHeading)
           {
             verdict = Verdict(taken: false, reason: "scheduling", firstPerson: verdict.firstPerson)
           }
@@ -148,6 +150,8 @@ package enum DurationExtractor {
       case agenda = 1
       case summary = 2
       case plan = 4
+      /// An agenda's heading line, ending in a colon: below it even bare lengths are a programme.
+      case agendaHeading = 8
     }
     /// Per line: nil until read, then the kinds it heads as bits.
     private var kinds: [UInt8?]
@@ -160,7 +164,12 @@ package enum DurationExtractor {
         if kinds[at] == nil {
           let lower = lines[at].prefix(200).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
           var found: UInt8 = 0
-          if Self.agendaWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.agenda.rawValue }
+          if Self.agendaWords.contains(where: { ClientMatcher.contains(lower, $0) }) {
+            found |= Kind.agenda.rawValue
+            if lower.last(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: ":") {
+              found |= Kind.agendaHeading.rawValue
+            }
+          }
           if Self.summaryWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.summary.rawValue }
           if Self.planWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.plan.rawValue }
           kinds[at] = found
@@ -228,10 +237,11 @@ package enum DurationExtractor {
         if follower >= 0x80 { return true }
         let lower = follower | 0x20
         if lower == 0x68 || lower == 0x6D || lower == 0x61 || lower == 0x70 { return true }  // h m a p
-        // Stunden, Std., ore, ora, uur, uren
+        // Stunden, Std., ore, ora, uur, uren, Uhr
         if lower == 0x73 || lower == 0x6F || lower == 0x75 {
           if hasWord(bytes, at: next, "std") || hasWord(bytes, at: next, "stund") || hasWord(bytes, at: next, "ore")
             || hasWord(bytes, at: next, "ora") || hasWord(bytes, at: next, "uur") || hasWord(bytes, at: next, "uren")
+            || hasWord(bytes, at: next, "uhr")
           {
             return true
           }
@@ -734,10 +744,42 @@ package enum DurationExtractor {
   }
 
   static func matchDuration(_ tokens: [Token], at index: Int) -> Match? {
+    guard let single = matchSingleDuration(tokens, at: index) else { return nil }
+    return matchDurationRange(tokens, from: index, lower: single) ?? single
+  }
+
+  /// "between 2 and 3 hours" and its translations: the word before a range of quantities.
+  private static let betweenWords: Set<String> = ["between", "entre", "zwischen", "tra", "fra", "tussen"]
+  /// What joins the two ends of "1h-1h30", "1h à 1h30", "1 Std. bis 1,5 Std.".
+  private static let durationRangeJoins: Set<String> = ["to", "bis", "à", "a", "tot", "até", "or", "ou", "oder", "o"]
+
+  /// Two durations as one range, billed at its lower end: "between 1h and 1h30", "entre 1h
+  /// et 1h30", "45 min - 1 h", "1 Std. bis 1,5 Std.". Not "from 1h to 2h", which is a change
+  /// of a setting, and not "2h and 1h30", which are two pieces of work.
+  private static func matchDurationRange(_ tokens: [Token], from index: Int, lower: Match) -> Match? {
+    guard let lowerMinutes = lower.minutes, !lower.isRange, !lower.isShorthand,
+      let join = tokens[safe: lower.range.upperBound]
+    else { return nil }
+    let previous = index > 0 ? tokens[index - 1].word : nil
+    switch join.kind {
+    case .symbol("-"), .symbol("\u{2013}"): break
+    case .word(let word) where conjunctions.contains(word): guard previous.map(betweenWords.contains) == true else { return nil }
+    case .word(let word) where durationRangeJoins.contains(word): guard previous.map(rangeStarts.contains) != true else { return nil }
+    default: return nil
+    }
+    let next = lower.range.upperBound + 1
+    guard next < tokens.count, tokens[next].number != nil || tokens[next].word != nil,
+      let upper = matchSingleDuration(tokens, at: next), let upperMinutes = upper.minutes, !upper.isRange,
+      !upper.isShorthand, upperMinutes > lowerMinutes, upperMinutes <= 12 * 60
+    else { return nil }
+    return Match(range: index..<upper.range.upperBound, minutes: lowerMinutes)
+  }
+
+  private static func matchSingleDuration(_ tokens: [Token], at index: Int) -> Match? {
     // "2 x 30 min calls", "3 × 1h": a count of equal sessions.
     if case .number(let count, false, false) = tokens[index].kind, count >= 2, count <= 10,
       let times = tokens[safe: index + 1], times.word == "x" || times.kind == .symbol("×") || times.kind == .symbol("*"),
-      tokens[safe: index + 2]?.number != nil, let each = matchDuration(tokens, at: index + 2), let minutes = each.minutes,
+      tokens[safe: index + 2]?.number != nil, let each = matchSingleDuration(tokens, at: index + 2), let minutes = each.minutes,
       !each.isRange, !each.isShorthand
     {
       return Match(range: index..<each.range.upperBound, minutes: count * minutes)
@@ -899,7 +941,8 @@ package enum DurationExtractor {
     case .symbol("-"), .symbol("\u{2013}"), .word("to"), .word("or"), .word("bis"), .word("à"), .word("a"), .word("tot"),
       .word("até"), .word("o"), .word("ou"), .word("oder"):
       break
-    case .word("and") where index > 0 && tokens[index - 1].word == "between": break
+    case .word(let word) where conjunctions.contains(word) && index > 0 && tokens[index - 1].word.map(betweenWords.contains) == true:
+      break
     default: return nil
     }
     // "9-17h" is office hours, not nine hours of work.
@@ -934,7 +977,7 @@ package enum DurationExtractor {
     "spent", "billed", "logged", "took", "about", "approx", "approximately", "around", "another", "and", "also", "plus",
     "then", "total", "time", "hours", "hrs", "today", "yesterday", "i", "we", "put", "in", "additional", "further",
     "extra", "a", "just", "over", "under", "roughly", "me", "us", "log", "record", "bill", "book", "charge", "enter",
-    "note", "please", "add",
+    "note", "please", "add", "billing", "logging", "charging", "booked", "recorded",
   ]
 
   private static let timeLabels: Set<String> = [
@@ -947,7 +990,16 @@ package enum DurationExtractor {
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     // "0.5 on the call", "Billed 1.2 for the motion"; not "PHP 5.6 on a shared host", where
     // the figure belongs to the word before it.
-    if let next = tokens[safe: after]?.word, shorthandFollowers.contains(next) {
+    // "Billed another .6 this morning on the answer": when it was done may come between.
+    var follower = after
+    if let word = tokens[safe: follower]?.word, ["today", "yesterday", "tonight"].contains(word) {
+      follower += 1
+    } else if tokens[safe: follower]?.word == "this", let part = tokens[safe: follower + 1]?.word,
+      ["morning", "afternoon", "evening"].contains(part)
+    {
+      follower += 2
+    }
+    if let next = tokens[safe: follower]?.word, shorthandFollowers.contains(next) {
       guard index > 0, let previous = tokens[index - 1].word else { return true }
       return shorthandLeads.contains(previous) || previous.hasSuffix("'s")  // "Kevin's 1.5" is judged as his
     }
@@ -964,8 +1016,10 @@ package enum DurationExtractor {
     }
     // A figure in brackets after the task: "Reviewed the closing checklist (0.7)."
     // "t/c w/ OC (.2)": with a leading dot it is a time entry whatever the task's words.
-    if index >= 2, tokens[index - 1].kind == .symbol("("), tokens[safe: after]?.kind == .symbol(")") {
-      if case .number(_, _, true) = tokens[index].kind { return true }
+    // "(.2) t/c w/ OC re: depo dates": the same figure opening the entry.
+    if index >= 1, tokens[index - 1].kind == .symbol("("), tokens[safe: after]?.kind == .symbol(")") {
+      if case .number(_, _, true) = tokens[index].kind { return index >= 2 || tokens[safe: after + 1]?.word != nil }
+      guard index >= 2 else { return false }
       if tokens[..<(index - 1)].contains(where: {
         $0.word.map(workWordsAndPlurals.contains) ?? false || $0.word.map(pastWorkWords.contains) ?? false
       }) {
@@ -1086,8 +1140,14 @@ package enum DurationExtractor {
         next += 1
       }
     }
+    // "von 14 bis 17 Uhr": the German o'clock.
+    if token.number != nil, tokens[safe: next]?.word == "uhr" {
+      next += 1
+      explicit = true
+    }
     var meridiem: String? = nil
-    if let word = tokens[safe: next]?.word, ["am", "pm", "a", "p"].contains(word) {
+    // After a 24-hour time, "am" is German ("bis 17:30 am Konzept"), not a.m.
+    if let word = tokens[safe: next]?.word, ["am", "pm", "a", "p"].contains(word), hour <= 12 {
       if word == "a" || word == "p" {
         // "2 p.m." tokenizes as p . m .
         if tokens[safe: next + 1]?.kind == .symbol("."), tokens[safe: next + 2]?.word?.lowercased() == "m" {
@@ -1225,11 +1285,16 @@ package enum DurationExtractor {
   static let recurringWords: Set<String> = [
     "weekly", "daily", "monthly", "biweekly", "fortnightly", "wöchentlich", "wöchentliche", "wöchentlichen", "tägliche",
     "hebdomadaire", "quotidien", "quotidienne", "semanal", "diario", "diaria", "settimanale", "quotidiano", "wekelijks",
-    "wekelijkse", "dagelijks", "dagelijkse", "diário",
+    "wekelijkse", "dagelijks", "dagelijkse", "diário", "standing",
   ]
   static let travelWords: Set<String> = [
     "journey", "flight", "drive", "trip", "commute", "ride", "train", "layover", "trajet", "vol", "fahrt", "flug", "reise",
     "viaje", "vuelo", "trayecto", "viaggio", "volo", "tragitto", "reis", "vlucht", "rit", "viagem", "voo",
+  ]
+  /// How a trip's length is said: "takes", "prend", "dauert", "dura", "duurt", "leva".
+  static let travelLengthVerbs: Set<String> = [
+    "takes", "take", "took", "is", "was", "lasts", "lasted", "prend", "prendra", "dure", "dauert", "dauerte", "braucht",
+    "dura", "duró", "tarda", "tardó", "impiega", "ci", "duurt", "duurde", "leva", "levou", "demora", "demorou",
   ]
   static let mediaWords: Set<String> = [
     "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
@@ -1394,7 +1459,12 @@ package enum DurationExtractor {
       let weakMarker = markerWord == "take" || markerWord == "takes" || markerWord == "set" || markerWord == "hold"
         || markerWord == "need" || markerWord == "needs"
       let modalBefore = wordsBefore[..<marker].contains { ["will", "would", "should", "could", "may", "might", "can", "to"].contains($0) }
-      if !pastAfterMarker && (!weakMarker || modalBefore || markerWord == "takes" || markerWord == "need" || markerWord == "needs") {
+      // "the hearing is set for 2 hours": scheduled, not spent.
+      let scheduled = markerWord == "set" && marker > wordsBefore.startIndex
+        && ["is", "are", "was", "were", "been", "be"].contains(wordsBefore[marker - 1])
+      if !pastAfterMarker
+        && (!weakMarker || modalBefore || scheduled || markerWord == "takes" || markerWord == "need" || markerWord == "needs")
+      {
         return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
       }
     }
@@ -1420,7 +1490,8 @@ package enum DurationExtractor {
     }
     if minutes > 24 * 60 { return Verdict(taken: false, reason: "implausible", firstPerson: firstPerson) }
     // A setting: "raised the timeout to 1h", "set the retention to 30 minutes".
-    if wordsBefore.last == "to" || wordsBefore.last == "at",
+    // "increased the timeout from 1h to 2h" is the same, however it reads as a range.
+    if wordsBefore.last == "to" || wordsBefore.last == "at" || (match.isRange && tokens[match.range.lowerBound].word == "from"),
       wordsBefore.suffix(6).contains(where: { settingVerbs.contains($0) })
     {
       return Verdict(taken: false, reason: "setting", firstPerson: firstPerson)
@@ -1436,11 +1507,19 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "availability", firstPerson: firstPerson)
     }
     // A standing meeting, not time spent: "our weekly 1h call".
-    if wordsBefore.suffix(3).contains(where: recurringWords.contains) {
+    if wordsBefore.suffix(3).contains(where: recurringWords.contains)
+      || (!facts.pastWorkVerb && wordsBefore.suffix(6).contains(where: recurringWords.contains))
+    {
       return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)
     }
     // A trip's length: "a 2 hour journey", "the 7h45 flight".
     if let next = wordsAfter.first, travelWords.contains(next), !facts.pastWorkVerb {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
+    // "the drive there takes 3 hours", "le trajet en train prend 3h40", "die Fahrt dauert 7 Stunden"
+    if let trip = wordsBefore.suffix(8).lastIndex(where: travelWords.contains),
+      wordsBefore[(trip + 1)...].contains(where: travelLengthVerbs.contains), !facts.pastWorkVerb
+    {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
     // "The recording is 45 minutes long", "the video runs 20 minutes": a length, not work.
