@@ -152,7 +152,8 @@ package struct Configuration: Sendable, Hashable {
   /// The client with this id.
   package func client(_ id: String) -> Client? { clients.first { $0.id == id } }
 
-  /// The firm's domains: configured, else those of the timekeepers' addresses.
+  /// The firm's domains: configured, else those of the timekeepers' addresses (not a public
+  /// mail service's: a timekeeper's Gmail address makes no one at gmail.com a colleague).
   package var effectiveFirmDomains: [String] {
     if !billing.firmDomains.isEmpty { return billing.firmDomains }
     var domains: [String] = []
@@ -160,7 +161,7 @@ package struct Configuration: Sendable, Hashable {
       for address in timekeeper.addresses {
         if let at = address.lastIndex(of: "@") {
           let domain = String(address[address.index(after: at)...])
-          if !domains.contains(domain) { domains.append(domain) }
+          if !domains.contains(domain), !PublicMailDomains.contains(domain) { domains.append(domain) }
         }
       }
     }

@@ -14,7 +14,7 @@ import Foundation
 package struct DefaultAnalyzer: Analyzer {
   package static let name = "default"
   /// Bump when behaviour changes: cached results of older versions are then stale.
-  package static let version = "1.4.0"
+  package static let version = "1.5.0"
 
   package let configuration: Configuration
   package let fingerprint: AnalyzerFingerprint
@@ -136,7 +136,9 @@ package struct DefaultAnalyzer: Analyzer {
     let zone = calendar.timeZone
     let participants = (message.from + message.to + message.cc + message.bcc).map { $0.address.lowercased() }
     let firm = configuration.effectiveFirmDomains
-    let external = participants.filter { address in !firm.contains { ClientMatcher.domainMatches(address, $0) } }
+    let external = participants.filter { address in
+      !timekeeper.addresses.contains(address) && !firm.contains { ClientMatcher.domainMatches(address, $0) }
+    }
 
     var match = ClientMatcher.match(
       subject: subject, text: newText, from: message.from.map { $0.address.lowercased() },
@@ -183,6 +185,11 @@ package struct DefaultAnalyzer: Analyzer {
       }
     }
     if match.client == nil {
+      // Mail on the timekeeper's own Gmail (or other public) address that names no client.
+      let own = participants.filter(timekeeper.addresses.contains)
+      if !own.isEmpty, own.allSatisfy(PublicMailDomains.owns) {
+        return finish(.personal, "on \(timekeeper.id)'s personal address (\(own[0])) and no client is named")
+      }
       if external.isEmpty && !participants.isEmpty {
         return finish(.internal, "every participant is at the firm (\(firm.joined(separator: ", "))) and no matter is named")
       }
