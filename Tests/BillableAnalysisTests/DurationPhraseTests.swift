@@ -399,6 +399,17 @@ struct DurationPhraseTests {
     ("Billed another .6 this morning on the answer to the counterclaim.", .taken(36)),
     ("Timing: the TRO hearing is set for 2 hours on Tuesday.", .rejected("future")),
     ("Our standing Monday check-in stays at 30 minutes as usual.", .rejected("rate")),
+    // Held-out mailbox eight (a tax adviser in Lisbon and Madrid, Portuguese and Spanish)
+    ("Gastei 3h a incorporar os comentários do Dr. Reis.", .taken(180)),
+    ("Ontem dediquei hora e meia à submissão do pedido.", .taken(90)),
+    ("Trabalhei 4 horas no relatório.", .taken(240)),
+    ("O Rui passou 3 horas nos anexos.", .rejected("not-own-work")),
+    ("Dediquei 1h30 à revisão e o Rui passou 3 horas nos anexos.", .takenAll([90])),
+    ("Enviei-lhe há 2 horas o memorando final.", .rejected("relative")),
+    ("Sugiro que vejam antes o vídeo sobre o regime (tem 18 minutos) para a reunião.", .rejected("length")),
+    ("- 0,8 revisão do modelo 22", .taken(48)),
+    ("Horas já faturadas (fevereiro):\n- 1,5 reunião inicial\n- 6,0 análise das faturas", .rejected("billing-summary")),
+    ("Déjà facturé :\n  Recherche ......... 2,0 h\n\nCette semaine, j'ai passé 1h15 sur les fichiers.", .takenAll([75])),
   ]
 
   @Test("there are at least 150 phrases")

@@ -195,6 +195,15 @@ package struct DefaultAnalyzer: Analyzer {
       }
       return finish(.noClient, match.evidence)
     }
+    // Within the firm, asking for a matter's hours or timesheets is billing administration,
+    // which the client does not pay for (talking about the matter itself is A105 work). The
+    // timekeeper's own time entries sent to the office are the record of work, and stay.
+    if external.isEmpty, !participants.isEmpty,
+      let phrase = Self.billingAdministration.first(where: { subject.lowercased().contains($0) || newText.lowercased().contains($0) }),
+      direction == .received || durations().found.isEmpty
+    {
+      return finish(.internal, "among the firm only, about billing (\"\(phrase)\"), not work on the matter")
+    }
     result.client = match.client
     result.matter = match.matter
     result.attribution = match.rule
@@ -342,6 +351,14 @@ package struct DefaultAnalyzer: Analyzer {
 
   /// Who the timekeeper dealt with: the firm (A105), the client (A106), other counsel (A107)
   /// or anyone else (A108).
+  /// Phrases of billing administration: timesheets, time entries and invoicing runs.
+  static let billingAdministration = [
+    "timesheet", "time sheet", "time entries", "your hours", "prebill", "pre-bill", "billing run", "month-end billing",
+    "for invoicing", "stundenzettel", "zeiterfassung", "relevé d'heures", "vos heures", "tes heures",
+    "pour la facturation", "urenstaat", "urenregistratie", "je uren", "tus horas", "para facturar", "le tue ore",
+    "per la fatturazione", "as tuas horas", "para faturar",
+  ]
+
   private func counterpartyActivity(message: ParsedMessage, direction: Direction, firm: [String], client: String?) -> ActivityCode {
     let others: [Address] = direction == .sent ? message.to + message.cc : message.from
     let addresses = others.map { $0.address.lowercased() }

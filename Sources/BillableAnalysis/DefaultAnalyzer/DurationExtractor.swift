@@ -95,7 +95,10 @@ package enum DurationExtractor {
           }
           // "Urenoverzicht week 11:", "Récapitulatif des heures": a table that restates time
           // already billed from the mail it was in; billing it again would double it.
-          if verdict.taken, LineMarks.isTabular(line), marks.above(lineIndex, in: lines, .summary) {
+          if verdict.taken,
+            LineMarks.isTabular(line) && marks.above(lineIndex, in: lines, .summary)
+              || LineMarks.isListItem(line) && marks.above(lineIndex, in: lines, .billed)
+          {
             verdict = Verdict(taken: false, reason: "billing-summary", firstPerson: verdict.firstPerson)
           }
           let disclaimer = inDisclaimer ?? isDisclaimer(line)
@@ -136,9 +139,14 @@ package enum DurationExtractor {
     static let summaryWords = [
       "summary of hours", "hours summary", "time summary", "overview of hours", "hours to date", "urenoverzicht",
       "weekoverzicht", "maandoverzicht", "overzicht van de uren", "récapitulatif des heures", "recapitulatif des heures",
-      "heures facturées", "déjà facturé", "stundenübersicht", "stundenaufstellung", "zeitaufstellung",
-      "bereits abgerechnet", "resumen de horas", "horas facturadas", "riepilogo ore", "ore fatturate", "resumo de horas",
-      "horas faturadas", "already invoiced", "already billed", "al gefactureerd",
+      "stundenübersicht", "stundenaufstellung", "zeitaufstellung", "resumen de horas", "riepilogo ore",
+      "resumo de horas",
+    ].map { Array($0.utf8) }
+    /// Headings of time already invoiced: every entry below restates billed time, table or list.
+    static let billedWords = [
+      "heures facturées", "déjà facturé", "bereits abgerechnet", "bereits in rechnung", "horas facturadas",
+      "ya facturad", "ore fatturate", "già fatturat", "horas faturadas", "já faturad", "already invoiced",
+      "already billed", "al gefactureerd", "reeds gefactureerd",
     ].map { Array($0.utf8) }
     /// Headings of estimates and quotes: what follows is a plan, not a log.
     static let planWords = [
@@ -152,6 +160,8 @@ package enum DurationExtractor {
       case plan = 4
       /// An agenda's heading line, ending in a colon: below it even bare lengths are a programme.
       case agendaHeading = 8
+      /// A heading of time already invoiced.
+      case billed = 16
     }
     /// Per line: nil until read, then the kinds it heads as bits.
     private var kinds: [UInt8?]
@@ -171,12 +181,29 @@ package enum DurationExtractor {
             }
           }
           if Self.summaryWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.summary.rawValue }
+          if Self.billedWords.contains(where: { ClientMatcher.contains(lower, $0) }) {
+            found |= Kind.summary.rawValue | Kind.billed.rawValue
+          }
           if Self.planWords.contains(where: { ClientMatcher.contains(lower, $0) }) { found |= Kind.plan.rawValue }
           kinds[at] = found
         }
         if let found = kinds[at], found & kind.rawValue != 0 { return true }
       }
       return false
+    }
+
+    /// A row of a table or an item of a list ("- 1,5 reunião inicial", "• 2.0 research"), not
+    /// a sentence of prose.
+    static func isListItem(_ line: [UInt8]) -> Bool {
+      if isTabular(line) { return true }
+      guard let first = line.firstIndex(where: { $0 != 0x20 }) else { return false }
+      if first >= 2 { return true }  // indented
+      switch line[first] {
+      case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+"): return true
+      case 0xE2:  // • U+2022, – U+2013
+        return line.count > first + 2 && line[first + 1] == 0x80 && (line[first + 2] == 0xA2 || line[first + 2] == 0x93)
+      default: return line[first] >= 0x30 && line[first] <= 0x39
+      }
     }
 
     /// A row of a table of hours ("di 11-3   Stuurgroep   1,5 uur"): columns set apart by
@@ -225,7 +252,10 @@ package enum DurationExtractor {
         if index > bytes.startIndex, bytes[index - 1] == 0x2E { return true }  // ".3 for review"
         while index < end, isDigit(bytes[index]) { index += 1 }
         guard index < end else { return false }
-        if (bytes[index] == 0x3A || bytes[index] == 0x2E), index + 1 < end, isDigit(bytes[index + 1]) { return true }
+        // "1:30", "1.5", and "0,8 revisão" (a decimal comma)
+        if bytes[index] == 0x3A || bytes[index] == 0x2E || bytes[index] == 0x2C, index + 1 < end, isDigit(bytes[index + 1]) {
+          return true
+        }
         var next = index
         while next < end, isSpace(bytes[next]) { next += 1 }
         if next < end, bytes[next] == 0x2D || bytes[next] == 0x2B {  // "45-minute", "2+ hours"
@@ -543,7 +573,13 @@ package enum DurationExtractor {
         if !hasDecimal && !startsDecimal, index + 1 < characters.count, characters[index] == ",", characters[index + 1].isASCIIDigit {
           var end = index + 1
           while end < characters.count, characters[end].isASCIIDigit { end += 1 }
-          if end - index - 1 <= 2, unitFollows(characters, at: end), let fraction = Double("0." + text(index + 1, end)) {
+          // "- 0,8 revisão do modelo 22": a time entry's figure opening the line, as a
+          // Portuguese, Spanish or German note writes it.
+          let opensEntry = tokens.allSatisfy { $0.word == nil && $0.number == nil } && end + 1 < characters.count
+            && characters[end] == " " && characters[end + 1].isLetter
+          if end - index - 1 <= 2, unitFollows(characters, at: end) || opensEntry,
+            let fraction = Double("0." + text(index + 1, end))
+          {
             value += fraction
             hasDecimal = true
             index = end
@@ -1216,6 +1252,9 @@ package enum DurationExtractor {
     "telefoniert", "geprüft", "besprochen", "dediqué", "dedicado", "dedicamos", "pasé", "trabajé", "trabajado",
     "invertí", "invertido", "revisé", "lavorato", "dedicato", "impiegato", "speso", "besteed", "gewerkt", "duré",
     "dauerte", "duró", "durato", "duurde", "geweest", "gewesen", "estive", "estuve", "stato", "stata",
+    "gastei", "dediquei", "passei", "trabalhei", "investi", "levei", "demorei", "revi", "analisei", "preparei",
+    "redigi", "estivemos", "passámos", "dedicámos", "trabalhámos", "gastámos", "durou", "demorou", "passou", "gastou",
+    "dedicou", "trabalhou", "esteve",
   ]
   static let workWords: Set<String> = [
     "spent", "spend", "spending", "worked", "working", "work", "call", "calls", "called", "meeting", "meetings", "met",
@@ -1298,7 +1337,12 @@ package enum DurationExtractor {
   ]
   static let mediaWords: Set<String> = [
     "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
-    "track", "webinar", "trailer", "reel",
+    "track", "webinar", "trailer", "reel", "vídeo", "vidéo", "grabación", "gravação", "registrazione",
+    "enregistrement", "aufzeichnung", "opname", "vidéos", "vídeos",
+  ]
+  /// How a recording's length is said after it: "(tem 18 minutos)", "dure 20 minutes", "dauert 12 Minuten".
+  static let mediaLengthVerbs: Set<String> = [
+    "runs", "run", "lasts", "is", "has", "tem", "dura", "dure", "fait", "dauert", "hat", "duurt", "durata",
   ]
   static let conditionWords: Set<String> = ["if", "when", "whenever", "once", "unless", "si", "wenn", "falls", "cuando"]
   static let deadlineBefore: Set<String> = [
@@ -1408,7 +1452,9 @@ package enum DurationExtractor {
     }
     if wordsAfter.starts(with: ["from", "now"]) { return Verdict(taken: false, reason: "relative", firstPerson: firstPerson) }
     // "il y a 2 heures", "vor 2 Stunden", "hace 2 horas"
-    if wordsBefore.last == "vor" || wordsBefore.last == "hace" || wordsBefore.suffix(3) == ["il", "y", "a"] {
+    if wordsBefore.last == "vor" || wordsBefore.last == "hace" || wordsBefore.last == "há"
+      || wordsBefore.suffix(3) == ["il", "y", "a"]
+    {
       return Verdict(taken: false, reason: "relative", firstPerson: firstPerson)
     }
     // Deadlines: "within 24 hours", "48-hour notice", "24 hours' notice", "in 2 hours", "every 2 hours".
@@ -1529,6 +1575,11 @@ package enum DurationExtractor {
     {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
+    if let media = wordsBefore.suffix(8).lastIndex(where: mediaWords.contains),
+      wordsBefore[(media + 1)...].suffix(2).contains(where: mediaLengthVerbs.contains), !facts.pastWorkVerb
+    {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
     // Totals on an invoice or a retainer are billing history, not new work: counting them
     // would bill the same hours twice.
     let spendingBefore = wordsBefore.contains(where: spendingWords.contains)
@@ -1603,6 +1654,10 @@ package enum DurationExtractor {
     guard let verbIndex = tokens[start..<end].lastIndex(where: { $0.word.map(subjectVerbs.contains) ?? false }) else {
       return .none
     }
+    if let verb = tokens[verbIndex].word {
+      if ownPastVerbs.contains(verb) { return .none }
+      if othersPastVerbs.contains(verb) { return .someoneElse }
+    }
     var index = verbIndex - 1
     while index >= start, let word = tokens[index].word, auxiliaries.contains(word) { index -= 1 }
     guard index >= start, let subject = tokens[index].word else { return .none }
@@ -1621,9 +1676,17 @@ package enum DurationExtractor {
     "kollege", "kollegin", "kollegen", "colega", "colegas", "collega's", "equipo", "équipe", "squadra", "equipa",
   ]
 
-  private static let subjectVerbs: Set<String> = [
+  private static let subjectVerbs = Set([
     "spent", "worked", "billed", "logged", "put", "devoted", "lavorato", "gearbeitet", "verbracht", "trabajado",
     "dedicado", "passé", "travaillé", "consacré", "besteed", "gewerkt", "dedicato", "speso", "impiegato",
+  ]).union(ownPastVerbs).union(othersPastVerbs)
+  /// Portuguese and Spanish say who in the verb: "dediquei", "pasé" are mine; "passou",
+  /// "trabajó" someone else's, whoever is named.
+  private static let ownPastVerbs: Set<String> = [
+    "dediquei", "passei", "trabalhei", "gastei", "estive", "dediqué", "pasé", "trabajé", "gasté", "invertí", "estuve",
+  ]
+  private static let othersPastVerbs: Set<String> = [
+    "passou", "trabalhou", "gastou", "dedicou", "esteve", "pasó", "trabajó", "dedicó", "gastó", "estuvo", "invirtió",
   ]
   private static let auxiliaries: Set<String> = [
     "has", "have", "had", "also", "just", "already", "then", "actually", "probably", "ha", "hat", "heeft", "hanno", "han",

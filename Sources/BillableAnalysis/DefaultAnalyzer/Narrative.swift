@@ -6,30 +6,66 @@ package enum Narrative {
   package static func activity(for task: String, fallback: ActivityCode) -> ActivityCode {
     let words = Set(task.lowercased().split { !$0.isLetter }.map(String.init))
     func any(_ list: [String]) -> Bool { list.contains(where: words.contains) }
-    if any(["travel", "traveled", "travelled", "travelling", "traveling", "flight", "drive", "drove"]) { return .travel }
-    if any(["hearing", "court", "deposition", "trial", "appear", "appeared", "appearance", "mediation", "arbitration"]) {
+    if any([
+      "travel", "traveled", "travelled", "travelling", "traveling", "flight", "drive", "drove", "déplacement", "trajet",
+      "voyage", "reise", "anreise", "fahrt", "viaje", "desplazamiento", "viaggio", "trasferta", "reis", "viagem",
+      "deslocação",
+    ]) {
+      return .travel
+    }
+    if any([
+      "hearing", "court", "deposition", "trial", "appear", "appeared", "appearance", "mediation", "arbitration",
+      "audience", "tribunal", "verhandlung", "gericht", "audiencia", "juicio", "udienza", "tribunale", "zitting",
+      "rechtbank", "audiência",
+    ]) {
       return .appear
     }
-    if any(["research", "researched", "researching", "caselaw", "precedent", "precedents", "westlaw", "lexis"]) {
+    if any([
+      "research", "researched", "researching", "caselaw", "precedent", "precedents", "westlaw", "lexis", "recherche",
+      "recherches", "recherchiert", "recherchen", "investigación", "ricerca", "ricerche", "onderzoek", "onderzocht",
+      "pesquisa", "pesquisei",
+    ]) {
       return .research
     }
     if any([
       "draft", "drafted", "drafting", "revise", "revised", "revising", "revision", "revisions", "redline", "redlined",
       "markup", "prepare", "prepared", "preparing", "wrote", "write", "writing", "edit", "edited", "editing",
+      // French, German, Spanish, Italian, Dutch, Portuguese
+      "rédigé", "rédaction", "rédiger", "révisé", "révision", "préparé", "préparation", "maquette", "maquettes",
+      "entwurf", "entwürfe", "entworfen", "überarbeitet", "überarbeitung", "verfasst", "vorbereitet", "vorbereitung",
+      "redacción", "redactado", "redactar", "borrador", "preparado", "preparación", "redatto", "redazione", "bozza",
+      "preparato", "preparazione", "opgesteld", "opstellen", "voorbereid", "voorbereiding", "redigi", "redação",
+      "preparei", "preparação",
     ]) {
       return .draft
     }
     if any([
       "review", "reviewed", "reviewing", "analyze", "analyzed", "analyzing", "analyse", "analysed", "analysis", "read",
       "reading", "examine", "examined", "diligence",
+      "relu", "relecture", "analysé", "examiné", "examen", "vérifié", "vérification", "revu", "geprüft", "prüfung",
+      "durchgesehen", "durchsicht", "analysiert", "gelesen", "revisión", "revisado", "revisar", "análisis",
+      "analizado", "estudiado", "revisione", "esaminato", "analisi", "analizzato", "beoordeeld", "beoordeling",
+      "doorgenomen", "gecontroleerd", "revisão", "revi", "analisei", "análise",
     ]) {
       return .review
     }
-    if any(["plan", "planning", "strategy", "strategize", "outline"]) { return .plan }
-    if any(["call", "calls", "meeting", "meet", "met", "conference", "phone", "spoke", "talked", "discussion", "discussed", "zoom", "teleconference"]) {
-      if any(["counsel", "opposing"]) { return .communicateCounsel }
-      if any(["client", "clients"]) { return .communicateClient }
-      if any(["team", "internal", "associate", "partner", "colleague", "colleagues"]) { return .communicateTeam }
+    if any(["plan", "planning", "strategy", "strategize", "outline", "stratégie", "strategie", "estrategia", "strategia"]) {
+      return .plan
+    }
+    if any([
+      "call", "calls", "meeting", "meet", "met", "conference", "phone", "spoke", "talked", "discussion", "discussed",
+      "zoom", "teleconference", "appel", "réunion", "visio", "anruf", "telefonat", "besprechung", "llamada", "reunión",
+      "chiamata", "riunione", "telefonata", "gesprek", "overleg", "vergadering", "chamada", "reunião", "telefonema",
+    ]) {
+      if any(["counsel", "opposing", "confrère", "gegenseite", "contraparte", "controparte", "wederpartij"]) {
+        return .communicateCounsel
+      }
+      if any(["client", "clients", "cliente", "clientes", "mandant", "mandanten", "klant", "kunde", "kunden"]) {
+        return .communicateClient
+      }
+      if any(["team", "internal", "associate", "partner", "colleague", "colleagues", "équipe", "collègue", "kollege", "kollegin", "equipo", "collega", "collega's"]) {
+        return .communicateTeam
+      }
     }
     return fallback
   }
