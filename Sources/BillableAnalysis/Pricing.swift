@@ -13,7 +13,9 @@ package struct Pricing: Sendable {
   /// Billed minutes for `minutes` of work: rounded up (or to the nearest increment), and never
   /// below the minimum (one increment by default). Zero stays zero.
   package func billedMinutes(_ minutes: Double) -> Int {
-    guard minutes > 0 else { return 0 }
+    guard minutes > 0, minutes.isFinite else { return 0 }
+    // No entry is longer than a day (the analyzers clamp); this only keeps the Int conversion safe.
+    let minutes = min(minutes, 1_000_000)
     let billing = configuration.billing
     let increment = Double(max(1, billing.incrementMinutes))
     // Tolerate floating noise: 0.1 h written as 6.000000001 minutes is one increment.

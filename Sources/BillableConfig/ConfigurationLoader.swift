@@ -40,6 +40,10 @@ package enum ConfigurationLoader {
 
 /// Walks the TOML tree against the schema, collecting errors with their lines.
 private struct Reader {
+  /// Bounds that keep every figure a real configuration could want and nothing that would
+  /// overflow a calculation: no increment longer than a day, no rate above a million an hour.
+  static let dayMinutes = 24 * 60
+  static let mostRate = 1_000_000.0
   let file: String
   let locator: KeyLocator
   var errors: [ConfigError] = []
@@ -165,7 +169,7 @@ private struct Reader {
     return string
   }
 
-  mutating func int(_ table: TOMLTable, _ key: String, path: String, minimum: Int) -> Int? {
+  mutating func int(_ table: TOMLTable, _ key: String, path: String, minimum: Int, maximum: Int) -> Int? {
     let full = "\(path).\(key)"
     guard let value = table[key] else { return nil }
     guard value.type == .int, let int = value.int else {
@@ -176,10 +180,14 @@ private struct Reader {
       fail(full, "must be at least \(minimum), found \(int)")
       return nil
     }
+    guard int <= maximum else {
+      fail(full, "must be at most \(maximum), found \(int)")
+      return nil
+    }
     return int
   }
 
-  mutating func double(_ table: TOMLTable, _ key: String, path: String, minimum: Double) -> Double? {
+  mutating func double(_ table: TOMLTable, _ key: String, path: String, minimum: Double, maximum: Double) -> Double? {
     let full = "\(path).\(key)"
     guard let value = table[key] else { return nil }
     let number: Double?
@@ -194,6 +202,10 @@ private struct Reader {
     }
     guard number >= minimum else {
       fail(full, "must be at least \(minimum), found \(number)")
+      return nil
+    }
+    guard number <= maximum else {
+      fail(full, "must be at most \(Int(maximum)), found \(number)")
       return nil
     }
     return number
@@ -252,7 +264,7 @@ private struct Reader {
     if TimeZone(identifier: timezone) == nil {
       fail("\(path).timezone", "unknown time zone '\(timezone)' (use an IANA name such as America/New_York)")
     }
-    let rate = double(table, "rate", path: path, minimum: 0)
+    let rate = double(table, "rate", path: path, minimum: 0, maximum: Self.mostRate)
     let classification = string(table, "classification", path: path)
     if let classification, !Configuration.Timekeeper.classifications.contains(classification) {
       fail(
@@ -273,11 +285,11 @@ private struct Reader {
         "law_firm_id",
       ])
     var billing = Configuration.Billing()
-    if let value = int(table, "increment_minutes", path: path, minimum: 1) {
+    if let value = int(table, "increment_minutes", path: path, minimum: 1, maximum: Self.dayMinutes) {
       billing.incrementMinutes = value
       billing.minimumMinutes = value
     }
-    if let value = int(table, "minimum_minutes", path: path, minimum: 0) { billing.minimumMinutes = value }
+    if let value = int(table, "minimum_minutes", path: path, minimum: 0, maximum: Self.dayMinutes) { billing.minimumMinutes = value }
     if let value = string(table, "rounding", path: path) {
       if let rounding = Configuration.Billing.Rounding(rawValue: value) {
         billing.rounding = rounding
@@ -292,7 +304,7 @@ private struct Reader {
         fail("billing.currency", "expected an ISO 4217 code such as \"USD\", found \"\(value)\"")
       }
     }
-    if let value = double(table, "default_rate", path: path, minimum: 0) { billing.defaultRate = value }
+    if let value = double(table, "default_rate", path: path, minimum: 0, maximum: Self.mostRate) { billing.defaultRate = value }
     if let value = string(table, "law_firm_id", path: path) {
       // A LEDES field: no separator, no line end.
       if value.contains(where: { $0 == "|" || $0.isNewline || $0 == "[" || $0 == "]" }) || value.count > 20 {
@@ -301,10 +313,10 @@ private struct Reader {
         billing.lawFirmID = value
       }
     }
-    if let value = int(table, "read_words_per_minute", path: path, minimum: 1) { billing.readWordsPerMinute = value }
-    if let value = int(table, "write_words_per_minute", path: path, minimum: 1) { billing.writeWordsPerMinute = value }
-    if let value = double(table, "attachment_minutes", path: path, minimum: 0) { billing.attachmentMinutes = value }
-    if let value = double(table, "max_estimate_minutes", path: path, minimum: 1) { billing.maxEstimateMinutes = value }
+    if let value = int(table, "read_words_per_minute", path: path, minimum: 1, maximum: 100_000) { billing.readWordsPerMinute = value }
+    if let value = int(table, "write_words_per_minute", path: path, minimum: 1, maximum: 100_000) { billing.writeWordsPerMinute = value }
+    if let value = double(table, "attachment_minutes", path: path, minimum: 0, maximum: Double(Self.dayMinutes)) { billing.attachmentMinutes = value }
+    if let value = double(table, "max_estimate_minutes", path: path, minimum: 1, maximum: Double(Self.dayMinutes)) { billing.maxEstimateMinutes = value }
     if let value = bool(table, "group_estimates", path: path) { billing.groupEstimates = value }
     if let value = strings(table, "firm_domains", path: path) { billing.firmDomains = value.map { $0.lowercased() } }
     return billing
@@ -317,7 +329,7 @@ private struct Reader {
       id: id, name: string(table, "name", path: path) ?? id,
       domains: strings(table, "domains", path: path)?.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@. ")) } ?? [],
       addresses: strings(table, "addresses", path: path)?.map { $0.lowercased() } ?? [],
-      rate: double(table, "rate", path: path, minimum: 0))
+      rate: double(table, "rate", path: path, minimum: 0, maximum: Self.mostRate))
   }
 
   mutating func readMatter(_ table: TOMLTable, path: String) -> Configuration.Matter? {
@@ -331,7 +343,7 @@ private struct Reader {
     return Configuration.Matter(
       id: id, client: client, name: string(table, "name", path: path) ?? id,
       keywords: strings(table, "keywords", path: path) ?? [], taskCode: taskCode,
-      rate: double(table, "rate", path: path, minimum: 0))
+      rate: double(table, "rate", path: path, minimum: 0, maximum: Self.mostRate))
   }
 
   static func isUTBMSCode(_ code: String) -> Bool {
@@ -357,14 +369,14 @@ private struct Reader {
     }
     if let value = string(table, "model", path: path) { llm.model = value }
     if let value = string(table, "api_key_env", path: path) { llm.apiKeyEnv = value }
-    if let value = int(table, "requests_per_minute", path: path, minimum: 1) { llm.requestsPerMinute = value }
-    if let value = int(table, "concurrency", path: path, minimum: 1) { llm.concurrency = value }
-    if let value = double(table, "timeout_seconds", path: path, minimum: 1) { llm.timeoutSeconds = value }
-    if let value = int(table, "max_input_chars", path: path, minimum: 100) { llm.maxInputChars = value }
-    if let value = double(table, "temperature", path: path, minimum: 0) { llm.temperature = value }
-    if let value = int(table, "max_retries", path: path, minimum: 0) { llm.maxRetries = value }
-    if let value = int(table, "breaker_failures", path: path, minimum: 1) { llm.breakerFailures = value }
-    if let value = double(table, "breaker_cooldown_seconds", path: path, minimum: 0) { llm.breakerCooldownSeconds = value }
+    if let value = int(table, "requests_per_minute", path: path, minimum: 1, maximum: 1_000_000) { llm.requestsPerMinute = value }
+    if let value = int(table, "concurrency", path: path, minimum: 1, maximum: 1_000) { llm.concurrency = value }
+    if let value = double(table, "timeout_seconds", path: path, minimum: 1, maximum: 86_400) { llm.timeoutSeconds = value }
+    if let value = int(table, "max_input_chars", path: path, minimum: 100, maximum: 10_000_000) { llm.maxInputChars = value }
+    if let value = double(table, "temperature", path: path, minimum: 0, maximum: 2) { llm.temperature = value }
+    if let value = int(table, "max_retries", path: path, minimum: 0, maximum: 100) { llm.maxRetries = value }
+    if let value = int(table, "breaker_failures", path: path, minimum: 1, maximum: 1_000) { llm.breakerFailures = value }
+    if let value = double(table, "breaker_cooldown_seconds", path: path, minimum: 0, maximum: 86_400) { llm.breakerCooldownSeconds = value }
     return llm
   }
 }

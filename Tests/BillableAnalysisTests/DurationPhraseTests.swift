@@ -409,6 +409,9 @@ struct DurationPhraseTests {
     ("Sugiro que vejam antes o vídeo sobre o regime (tem 18 minutos) para a reunião.", .rejected("length")),
     ("- 0,8 revisão do modelo 22", .taken(48)),
     ("Horas já faturadas (fevereiro):\n- 1,5 reunião inicial\n- 6,0 análise das faturas", .rejected("billing-summary")),
+    // Hostile figures: found as nothing, never converted to a whole number of minutes
+    ("The project will take 200000000000000000 hours.", .nothing),
+    ("I spent 99999999999999999999 minutes on it.", .nothing),
     ("Déjà facturé :\n  Recherche ......... 2,0 h\n\nCette semaine, j'ai passé 1h15 sur les fichiers.", .takenAll([75])),
   ]
 

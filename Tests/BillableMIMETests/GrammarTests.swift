@@ -36,6 +36,7 @@ struct GrammarTests {
     arguments: [
       "", "soon", "Tue, 45 Foo 2025", "32 Mar 2025 10:00:00", "Mar 2025", "31 Feb 2025 10:00:00 +0000",
       "29 Feb 2025 10:00:00 +0000", "31 Apr 2025 10:00:00 +0000", "29 Feb 2100 10:00:00 +0000",
+      "3 Mar 99999 10:00:00 +0000", "3 Mar 999999999 10:00:00 +0000",
     ])
   func badDate(_ input: String) {
     #expect(DateTimeParser.parse(Array(input.utf8)) == nil)

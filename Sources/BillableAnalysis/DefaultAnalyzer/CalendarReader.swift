@@ -155,9 +155,17 @@ package enum CalendarReader {
   static func parseDateTime(_ raw: String, parameters: [String: String], fallbackZone: TimeZone) -> ParsedTime {
     let value = raw.trimmingCharacters(in: .whitespaces)
     let digits = value.filter(\.isNumber)
-    guard digits.count >= 8, let year = Int(digits.prefix(4)), let month = Int(digits.dropFirst(4).prefix(2)),
-      let day = Int(digits.dropFirst(6).prefix(2))
-    else { return ParsedTime(date: nil, isDate: false, dayString: nil) }
+    let unreadable = ParsedTime(date: nil, isDate: false, dayString: nil)
+    // RFC 5545: YYYYMMDD, or YYYYMMDDTHHMMSS with an optional Z. Anything else, or a day
+    // that is not on the calendar (February 30, month 13, hour 25), is no time at all:
+    // rolling it over would bill a meeting on a day nobody named.
+    let shape = value.hasSuffix("Z") ? value.dropLast() : Substring(value)
+    guard shape.count == 8 || (shape.count == 15 && shape[shape.index(shape.startIndex, offsetBy: 8)] == "T"),
+      digits.count == shape.count - (shape.count == 15 ? 1 : 0),
+      let year = Int(digits.prefix(4)), let month = Int(digits.dropFirst(4).prefix(2)),
+      let day = Int(digits.dropFirst(6).prefix(2)),
+      (1970...2200).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+    else { return unreadable }
     var components = DateComponents()
     components.year = year
     components.month = month
@@ -170,9 +178,12 @@ package enum CalendarReader {
       return ParsedTime(date: calendar.date(from: components), isDate: true, dayString: dayString)
     }
     let time = digits.dropFirst(8)
-    components.hour = Int(time.prefix(2)) ?? 0
-    components.minute = Int(time.dropFirst(2).prefix(2)) ?? 0
-    components.second = Int(time.dropFirst(4).prefix(2)) ?? 0
+    guard let hour = Int(time.prefix(2)), let minute = Int(time.dropFirst(2).prefix(2)),
+      let second = Int(time.dropFirst(4).prefix(2)), hour <= 23, minute <= 59, second <= 60
+    else { return unreadable }
+    components.hour = hour
+    components.minute = minute
+    components.second = min(second, 59)
     var zone = fallbackZone
     if value.hasSuffix("Z") {
       zone = TimeZone(identifier: "UTC") ?? fallbackZone
@@ -210,6 +221,14 @@ package enum CalendarReader {
     "UTC": "UTC", "Coordinated Universal Time": "UTC",
   ]
 
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
   /// RFC 5545 DURATION: `PT1H30M`, `P1D`, `-PT15M`, `P1W`.
   static func parseDuration(_ text: String) -> TimeInterval? {
     var value = text.trimmingCharacters(in: .whitespaces).uppercased()
@@ -222,6 +241,8 @@ package enum CalendarReader {
     var inTime = false
     for character in value {
       if character.isNumber {
+        // No meeting lasts a billion seconds: a longer figure is a broken or hostile file.
+        guard number.count < 9 else { return nil }
         number.append(character)
         continue
       }

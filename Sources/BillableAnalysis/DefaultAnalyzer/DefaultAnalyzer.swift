@@ -282,6 +282,10 @@ package struct DefaultAnalyzer: Analyzer {
         evidence.append("calendar event '\(event.summary)' is all-day: no duration to bill")
         continue
       }
+      if !event.isCancelled, let minutes = event.minutes, minutes > 24 * 60 {
+        evidence.append("calendar event '\(event.summary)' lasts longer than a day: not a meeting to bill")
+        continue
+      }
       guard let minutes = event.minutes, let start = event.start else {
         if event.isCancelled {
           entries.append(
@@ -290,7 +294,8 @@ package struct DefaultAnalyzer: Analyzer {
               evidence: "METHOD:CANCEL for UID \(event.uid)", confidence: 0.9, workDate: workDate, calendar: reference,
               position: entries.count))
         } else {
-          evidence.append("calendar event '\(event.summary)' has no end or duration")
+          evidence.append(
+            "calendar event '\(event.summary)' has \(event.start == nil ? "no readable start" : "no readable end or duration")")
         }
         continue
       }

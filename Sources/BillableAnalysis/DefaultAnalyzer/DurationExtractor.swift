@@ -766,7 +766,9 @@ package enum DurationExtractor {
   /// A number, or a number word ("two", "forty-five" as "forty" "-" "five").
   private static func quantity(_ tokens: [Token], at index: Int) -> (Double, Int)? {
     guard let token = tokens[safe: index] else { return nil }
-    if let number = token.number { return (number, index + 1) }
+    // A figure past a hundred thousand is an amount or an id, never a length of work (and
+    // "99999999999999999999 hours" must not reach an Int conversion downstream).
+    if let number = token.number { return number <= 100_000 ? (number, index + 1) : nil }
     guard let word = token.word, let value = numberWords[word] else { return nil }
     // twenty-five, thirty five
     if value >= 20, let next = tokens[safe: index + 1] {

@@ -91,6 +91,8 @@ enum DateTimeParser {
     }
     guard var y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d) else { return nil }
     if y < 50 { y += 2000 } else if y < 1000 { y += 1900 }  // RFC 5322 section 4.3
+    // A year of five digits or more is no date (work dates and partitions are YYYY-MM-DD).
+    guard y <= 9999 else { return nil }
     // "31 Feb" is no day: rolled over it would bill work to 3 March.
     guard CivilDate.isValid(year: y, month: m, day: d) else { return nil }
     let h = hour ?? 0

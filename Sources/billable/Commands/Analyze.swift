@@ -187,10 +187,12 @@ struct AnalysisReport {
   }
 
   static func format(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String((value * 100).rounded() / 100)
+    guard value.isFinite, value.magnitude < 1e15 else { return String(value) }
+    return value == value.rounded() ? String(Int(value)) : String((value * 100).rounded() / 100)
   }
 
   static func money(_ value: Double) -> String {
+    guard value.isFinite, value.magnitude < 1e15 else { return String(value) }
     let cents = Int((value * 100).rounded())
     let fraction = abs(cents % 100)
     return "\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)"
