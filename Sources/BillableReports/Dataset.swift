@@ -65,9 +65,12 @@ package enum Dataset {
   /// - Parameter manifest: the run manifest (run-specific; it goes to run.json only).
   /// - Throws: file errors; the previous dataset is then left as it was.
   package static func write(_ source: any DatasetSource, manifest: [String: Any], to directory: String) throws {
-    let target = URL(fileURLWithPath: directory, isDirectory: true)
+    if let refusal = refusal(toReplace: directory, keeping: []) { throw DatasetTargetError(message: refusal) }
+    // A link to the dataset folder stays a link: the folder it leads to is replaced.
+    let target = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
     let parent = target.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    removeAbandonedStaging(of: target)
     let staging = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())", isDirectory: true)
     try? FileManager.default.removeItem(at: staging)
     try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -86,6 +89,46 @@ package enum Dataset {
     } catch {
       try? FileManager.default.removeItem(at: staging)
       throw error
+    }
+  }
+
+  /// Why the dataset may not replace what is at `directory`, or nil. The swap replaces only
+  /// a folder billable wrote (it holds run.json) or an empty one: anything else there (a
+  /// Maildir, a project folder, a file) is the user's, and `--out` naming it is a mistake
+  /// that must not delete it. Nor may the folder hold a path the run keeps (the store, an
+  /// input), which a scan writing into its own reports folder would otherwise delete.
+  package static func refusal(toReplace directory: String, keeping kept: [String]) -> String? {
+    let target = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
+    let prefix = target.path.hasSuffix("/") ? target.path : target.path + "/"
+    for path in kept {
+      let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+      if resolved == target.path || resolved.hasPrefix(prefix) {
+        return "\(directory) holds \(path), which writing the dataset there would delete; choose another --out"
+      }
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else { return nil }
+    guard isDirectory.boolValue else {
+      return "\(directory) is a file; the dataset needs a folder of its own (a new one, or one billable wrote)"
+    }
+    let contents = (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []
+    if contents.isEmpty || contents.contains("run.json") { return nil }
+    return "\(directory) exists and is not a billable dataset (it has no run.json); writing one there would delete "
+      + "what it holds: choose a new or empty folder, or one an earlier scan wrote"
+  }
+
+  /// Staging and old folders left beside the target by a run that was killed mid-swap.
+  static func removeAbandonedStaging(of target: URL) {
+    let parent = target.deletingLastPathComponent()
+    let name = target.lastPathComponent
+    guard let siblings = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+    for sibling in siblings {
+      for marker in [".\(name).tmp-", ".\(name).old-"] where sibling.hasPrefix(marker) {
+        guard let pid = Int32(sibling.dropFirst(marker.count)), pid != getpid() else { continue }
+        if kill(pid, 0) == -1 && errno == ESRCH {
+          try? FileManager.default.removeItem(at: parent.appendingPathComponent(sibling))
+        }
+      }
     }
   }
 
@@ -257,4 +300,11 @@ package enum Dataset {
     data.append(0x0A)
     try data.write(to: url)
   }
+}
+
+/// `--out` names something the dataset may not replace.
+package struct DatasetTargetError: Error, CustomStringConvertible, LocalizedError {
+  package let message: String
+  package var description: String { message }
+  package var errorDescription: String? { message }
 }

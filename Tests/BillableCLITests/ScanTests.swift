@@ -283,6 +283,37 @@ struct ScanTests {
     return object?["this_run"] as? [String: Any] ?? [:]
   }
 
+  @Test("--out never replaces what billable did not write: an input, the store's folder, a file")
+  func outRefusals() throws {
+    let scratch = try Scratch()
+    let maildir = scratch.path("Maildir")
+    try FileManager.default.copyItem(atPath: Self.sample[1], toPath: maildir)
+    let before = try FileManager.default.subpathsOfDirectory(atPath: maildir).sorted()
+    func scanInto(_ out: String, db: String = scratch.path("b.sqlite")) throws -> CommandResult {
+      try runBillable(["scan", "--config", Self.config, "--db", db, "--out", out, "--quiet", maildir])
+    }
+    // The input itself, a folder of someone's files, a file, the folder of the store.
+    let input = try scanInto(maildir)
+    #expect(input.status == 1 && input.stderr.contains("would delete"), "\(input.stderr)")
+    try FileManager.default.createDirectory(atPath: scratch.path("project"), withIntermediateDirectories: true)
+    try "keep".write(toFile: scratch.path("project/notes.txt"), atomically: true, encoding: .utf8)
+    let project = try scanInto(scratch.path("project"))
+    #expect(project.status == 1 && project.stderr.contains("not a billable dataset"), "\(project.stderr)")
+    let file = try scanInto(scratch.path("project/notes.txt"))
+    #expect(file.status == 1 && file.stderr.contains("is a file"), "\(file.stderr)")
+    let storeInside = try scanInto(scratch.path("out"), db: scratch.path("out/b.sqlite"))
+    #expect(storeInside.status == 1, "\(storeInside.stderr)")
+    #expect(try FileManager.default.subpathsOfDirectory(atPath: maildir).sorted() == before)
+    #expect(try scratch.read("project/notes.txt") == "keep")
+    // Its own dataset is replaced, through a link as well, and a killed run's staging goes.
+    #expect(try scanInto(scratch.path("reports")).status == 0)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path("link"), withDestinationPath: scratch.path("reports"))
+    try FileManager.default.createDirectory(atPath: scratch.path(".reports.tmp-999999"), withIntermediateDirectories: true)
+    #expect(try scanInto(scratch.path("link")).status == 0)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: scratch.path("link")) == scratch.path("reports"))
+    #expect(!FileManager.default.fileExists(atPath: scratch.path(".reports.tmp-999999")))
+  }
+
   @Test("a second scan on the same store at once stops with a clear message")
   func lock() throws {
     let scratch = try Scratch()

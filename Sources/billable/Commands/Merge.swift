@@ -31,6 +31,9 @@ struct Merge: ParsableCommand {
   func run() throws {
     let configuration = try configOptions.load()
     let log = Log(format: logFormat, quiet: quiet)
+    if let refusal = Dataset.refusal(toReplace: out, keeping: [storeOptions.db] + stores) {
+      throw ExitCodeError(message: refusal)
+    }
     let lock = try ScanLock(databasePath: storeOptions.db)
     defer { lock.release() }
     let store = try storeOptions.open()

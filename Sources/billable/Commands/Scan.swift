@@ -160,6 +160,9 @@ struct ScanJob {
   }
 
   func run(progress: @escaping @Sendable (ScanProgress) -> Void) async throws -> Outcome {
+    // Before an hour of analysis, not after it: --out must not name a folder the swap would delete.
+    let kept = [database] + inputs.filter { $0 != "-" } + (cacheDirectory.map { [$0] } ?? [])
+    if let refusal = Dataset.refusal(toReplace: output, keeping: kept) { throw ExitCodeError(message: refusal) }
     MallocTuning.keepFreedMemory()
     let lock = try ScanLock(databasePath: database)
     defer { lock.release() }
