@@ -457,4 +457,21 @@ struct DurationPhraseTests {
     #expect(found.count == DurationExtractor.mostCandidates)
     #expect(found.allSatisfy { $0.minutes == 60 && $0.sentence.unicodeScalars.count <= DurationExtractor.longestEvidence + 1 })
   }
+
+  /// PGP armour pasted as text: 2 MB in 64-character lines that never end a sentence. Joining
+  /// them into one paragraph recounted the paragraph at every line (38 s for this message).
+  @Test("a 2 MB paragraph that never ends a sentence is one logical line, read once")
+  func armouredParagraph() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var armour: [UInt8] = Array("-----BEGIN PGP MESSAGE-----\n\n".utf8)
+    for _ in 0..<32_768 {
+      armour += (0..<64).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+      armour.append(0x0A)
+    }
+    let lines = DurationExtractor.logicalLines(armour)
+    #expect(lines.count == 2)
+    #expect(lines.last?.count == 32_768 * 65 - 1)
+    _ = DurationExtractor.extract(from: String(decoding: armour, as: UTF8.self))
+  }
 }

@@ -402,10 +402,15 @@ package enum DurationExtractor {
   static func logicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
     var result: [[UInt8]] = []
     var current: [UInt8] = []
+    // Characters in `current`, kept as it grows: counting them per line was quadratic in a
+    // paragraph that never ends a sentence (PGP armour, base64 pasted as text).
+    var currentCharacters = 0
     func finish() {
       if !current.isEmpty { result.append(current) }
       current.removeAll(keepingCapacity: true)
+      currentCharacters = 0
     }
+    func characters(_ line: ArraySlice<UInt8>) -> Int { line.lazy.filter { $0 & 0xC0 != 0x80 }.count }
     // Over UTF-8 bytes: every test below is on ASCII.
     var lines: [ArraySlice<UInt8>] = []
     var start = 0
@@ -424,6 +429,7 @@ package enum DurationExtractor {
       }
       if current.isEmpty {
         current.append(contentsOf: line)
+        currentCharacters = characters(line)
         continue
       }
       let first = line[line.startIndex]
@@ -434,13 +440,15 @@ package enum DurationExtractor {
       let last = current[current.count - 1]
       let endsSentence = last == 0x2E || last == 0x21 || last == 0x3F || last == 0x3A || last == 0x3B
       // A short line ("Kind regards,") ends its own sentence; count characters, not bytes.
-      let isShort = current.lazy.filter { $0 & 0xC0 != 0x80 }.count <= 40
+      let isShort = currentCharacters <= 40
       if startsItem || endsSentence || isShort {
         finish()
         current.append(contentsOf: line)
+        currentCharacters = characters(line)
       } else {
         current.append(0x20)
         current.append(contentsOf: line)
+        currentCharacters += 1 + characters(line)
       }
     }
     finish()
