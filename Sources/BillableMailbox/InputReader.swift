@@ -190,10 +190,15 @@ package final class InputReader {
 
 /// Format detection from a file's first bytes.
 package enum FormatSniffer {
-  /// Whether the bytes start an mbox: `From ` first, after an optional UTF-8 BOM.
+  /// Whether the bytes start an mbox: `From ` first, after an optional UTF-8 BOM and blank
+  /// lines (an export that begins with an empty line was read as one headerless message,
+  /// and every message in it was lost).
   package static func isMbox(_ head: [UInt8]) -> Bool {
     var bytes = head[...]
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    while let first = bytes.first, first == 0x0A || first == 0x0D || first == 0x20 || first == 0x09 {
+      bytes = bytes.dropFirst()
+    }
     return bytes.starts(with: Array("From ".utf8))
   }
 }

@@ -260,7 +260,8 @@ package final class CacheDatabase: @unchecked Sendable {
     guard let connection else { return legacy }
     do {
       let statement = try connection.prepare("DELETE FROM analyses WHERE used_at < ?1")
-      try statement.run([Int(cutoff.timeIntervalSince1970)])
+      let seconds = cutoff.timeIntervalSince1970
+      try statement.run([seconds.isFinite ? Int(max(-1e15, min(1e15, seconds))) : 0])
       let removed = Int(sqlite3_changes(connection.handle))
       if removed > 0 { try connection.execute("VACUUM") }
       return removed + legacy

@@ -143,6 +143,22 @@ struct MboxReaderTests {
   }
 }
 
+@Suite("mbox detection")
+struct MboxDetectionTests {
+  @Test("an mbox that starts with blank lines is still an mbox, every message kept", arguments: ["\n", "\r\n\r\n", "\u{FEFF}\n"])
+  func leadingBlankLines(_ lead: String) throws {
+    let basic = try Data(contentsOf: Fixtures.url("mbox/mboxo/basic.mbox"))
+    let expected = readAll([Fixtures.url("mbox/mboxo/basic.mbox").path]).count
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lead-\(UUID().uuidString)")
+    try (Data(lead.utf8) + basic).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let messages = readAll([url.path])
+    #expect(expected > 1)
+    #expect(messages.count == expected)
+    #expect(messages.allSatisfy { $0.source.format == .mbox })
+  }
+}
+
 @Suite("Maildir and directory walking")
 struct MaildirReaderTests {
   @Test("cur and new are read, tmp is not; flags and folders come from names")

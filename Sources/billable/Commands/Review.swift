@@ -62,7 +62,7 @@ struct Review: ParsableCommand {
     @Option(help: "table, csv or json.") var format: Format = .table
 
     func run() throws {
-      let store = try storeOptions.open()
+      let store = try storeOptions.open(existing: true)
       let statuses: [String]?
       switch status {
       case .all: statuses = nil
@@ -183,7 +183,7 @@ struct Review: ParsableCommand {
     @Argument(help: "The entry id or a unique prefix (default: every entry).") var id: String?
 
     func run() throws {
-      let store = try storeOptions.open()
+      let store = try storeOptions.open(existing: true)
       let entryID = try id.map { try Review.resolve([$0], in: store)[0] }
       for event in try store.reviewHistory(entryID) {
         var line = "\(event.at)  \(event.by)  \(event.action)  \(event.entryID)"
@@ -205,7 +205,7 @@ struct Review: ParsableCommand {
 
   /// Opens the store for a review, waiting up to a minute for a scan that is writing it.
   static func open(_ options: StoreOptions) throws -> Store {
-    let store = try options.open()
+    let store = try options.open(existing: true)
     store.waitForWriters(seconds: 60)
     return store
   }

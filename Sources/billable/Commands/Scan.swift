@@ -14,7 +14,12 @@ struct StoreOptions: ParsableArguments {
   @Option(name: .long, help: "The SQLite store.")
   var db: String = "billable.sqlite"
 
-  func open() throws -> Store {
+  /// Opens the store; `existing` (commands that only read or review) refuses to create one
+  /// where a mistyped --db points, which would report zeros as if nothing had been billed.
+  func open(existing: Bool = false) throws -> Store {
+    if existing && db != ":memory:" && !FileManager.default.fileExists(atPath: db) {
+      throw ExitCodeError(message: "\(db): no such store (run `billable scan` first, or give --db)")
+    }
     do {
       return try Store(path: db)
     } catch let error as StoreError {

@@ -28,7 +28,7 @@ struct Summary: ParsableCommand {
   }
 
   func run() throws {
-    let store = try storeOptions.open()
+    let store = try storeOptions.open(existing: true)
     let report = try Self.report(
       store: store, by: by, from: from, to: to, client: client, matter: matter, approvedOnly: approved)
     print(Self.render(report, format: format), terminator: "")
@@ -122,7 +122,7 @@ struct Export: ParsableCommand {
   }
 
   func run() throws {
-    let store = try storeOptions.open()
+    let store = try storeOptions.open(existing: true)
     let output = BufferedOutput()
     switch format {
     case .csv:
@@ -175,6 +175,15 @@ struct Cache: ParsableCommand {
     @Option(help: "The SQLite store whose cache this is.") var db: String = "billable.sqlite"
     @Option(help: "The cache folder (default: <db>.cache).") var cacheDir: String?
     var directory: String { cacheDir ?? db + ".cache" }
+
+    /// The cache folder, which must exist: a mistyped --db must not create an empty cache.
+    func existing() throws -> String {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ExitCodeError(message: "\(directory): no such cache (a scan creates it beside its store; give --db or --cache-dir)")
+      }
+      return directory
+    }
   }
 
   struct Stats: ParsableCommand {
@@ -182,7 +191,7 @@ struct Cache: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      let cache = AnalysisCacheView(directory: location.directory)
+      let cache = AnalysisCacheView(directory: try location.existing())
       let usage = cache.usage()
       var line = "\(location.directory): \(usage.entries) entries, \(usage.bytes) bytes"
       if let stats = cache.lastRun() {
@@ -204,11 +213,16 @@ struct Cache: ParsableCommand {
     @Option(help: "Age, like 90d, 12h or 30m.") var olderThan: String = "90d"
 
     func validate() throws {
-      if Self.seconds(olderThan) == nil { throw ValidationError("--older-than must look like 90d, 12h or 30m.") }
+      if Self.seconds(olderThan) == nil { throw ValidationError("--older-than must be a whole number of days, hours or minutes, like 90d, 12h or 30m (at most 365000d).") }
     }
 
     static func seconds(_ text: String) -> TimeInterval? {
-      guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
+      // Whole digits only, and no age past a thousand years ("infd" and 1e20 days would
+      // overflow the cutoff).
+      let digits = text.dropLast()
+      guard let unit = text.last, !digits.isEmpty, digits.allSatisfy({ $0 >= "0" && $0 <= "9" }), digits.count <= 9,
+        let value = Double(digits), value <= 365_000
+      else { return nil }
       switch unit {
       case "d": return value * 86_400
       case "h": return value * 3600
@@ -219,7 +233,7 @@ struct Cache: ParsableCommand {
 
     func run() throws {
       let cutoff = Date().addingTimeInterval(-(Self.seconds(olderThan) ?? 0))
-      let removed = AnalysisCacheView(directory: location.directory).prune(olderThan: cutoff)
+      let removed = AnalysisCacheView(directory: try location.existing()).prune(olderThan: cutoff)
       print("removed \(removed) cache entries older than \(olderThan)")
     }
   }
