@@ -18,6 +18,8 @@ import BillableModel
 ///   an analyzer upgrade, and a message that joins an approved day's estimates is billed in
 ///   an entry of its own.
 package enum Settlement {
+  /// A working day: the most one grouped estimate (a matter, a day, an activity) may bill.
+  package static let mostEstimatedMinutesPerDay = 480.0
   /// Replaces the store's draft entries with freshly settled ones; returns how many.
   @discardableResult
   package static func settle(_ store: any ScanStore, configuration: Configuration) throws -> Int {
@@ -69,7 +71,9 @@ package enum Settlement {
           estimateCopies = Copies()
         }
         guard let first = group.first else { return }
-        let minutes = ((group.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100
+        // Reading and writing estimates never add up past a working day: thirty long mails on
+        // one matter and day made a 30-hour entry, which bills more than anyone spent.
+        let minutes = min(((group.reduce(0) { $0 + $1.entry.minutes }) * 100).rounded() / 100, Self.mostEstimatedMinutesPerDay)
         guard minutes > 0 else { return }
         let narrative = group.count == 1 ? first.entry.narrative : groupNarrative(group, configuration)
         var id = entryID(["estimated"] + groupKey)

@@ -34,21 +34,30 @@ package struct CSVWriter {
     // One look at the bytes for both questions: most fields need neither.
     var needsQuotes = false
     var hasControls = false
-    for byte in field.utf8 where byte < 0x2D || byte == 0x7F {
+    var previous: UInt8 = 0
+    for byte in field.utf8 {
+      defer { previous = byte }
+      if byte >= 0x2D && byte != 0x7F && previous != 0xC2 { continue }
       if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { needsQuotes = true }
-      if isControl(byte) { hasControls = true }
+      if isControl(byte) || (previous == 0xC2 && byte <= 0x9F) { hasControls = true }
     }
     let field = hasControls ? withoutControls(field) : field
     guard needsQuotes else { return field }
     return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
-  /// Without the control characters other than tab, LF and CR (NUL, ESC, DEL, …), which a
-  /// Subject or a Message-ID may carry: they mean nothing in a table, some CSV readers stop
-  /// at a NUL, and a terminal runs an escape sequence when the file is printed.
+  /// Without the control characters other than tab, LF and CR (NUL, ESC, DEL, and the C1
+  /// controls U+0080–U+009F such as CSI), which a Subject or a Message-ID may carry: they
+  /// mean nothing in a table, some CSV readers stop at a NUL, and a terminal runs an escape
+  /// sequence when the file is printed.
   package static func withoutControls(_ text: String) -> String {
-    guard text.utf8.contains(where: isControl) else { return text }
-    return String(decoding: text.utf8.filter { !isControl($0) }, as: UTF8.self)
+    guard text.utf8.contains(where: { isControl($0) || $0 == 0xC2 }) else { return text }
+    var scalars = String.UnicodeScalarView()
+    scalars.append(contentsOf: text.unicodeScalars.filter { scalar in
+      let value = scalar.value
+      return !(value < 0x80 ? isControl(UInt8(value)) : value <= 0x9F)
+    })
+    return String(scalars)
   }
 
   private static func isControl(_ byte: UInt8) -> Bool {

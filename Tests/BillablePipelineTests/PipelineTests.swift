@@ -178,6 +178,40 @@ struct PipelineTests {
     #expect(entries.first?.narrative == "Review 2 emails re: Headquarters lease renewal")
   }
 
+  @Test("a day's grouped estimate never bills more than a working day")
+  func groupCap() async throws {
+    // Forty notes on one matter and day, read at one word a minute: some ten hours in all.
+    var mbox = ""
+    for index in 0..<40 {
+      mbox += """
+        From jo@acme.example Wed Mar  5 09:00:00 2025
+        From: Jo Smith <jo@acme.example>
+        To: Jane Doe <jane@doe-law.example>
+        Date: Wed, 05 Mar 2025 09:\(String(format: "%02d", index)):00 -0500
+        Subject: Lease renewal - note \(index)
+        Message-ID: <cap-\(index)@acme.example>
+
+        Jane, a short note on the lease renewal: the landlord agreed to the rent schedule.
+
+
+        """
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cap-\(UUID().uuidString).mbox")
+    try mbox.write(to: url, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: url) }
+    var configuration = Self.configuration
+    configuration.billing.readWordsPerMinute = 1
+    let store = try Store(path: ":memory:")
+    let scanner = Scanner(
+      configuration: configuration, analyzer: DefaultAnalyzer(configuration: configuration), cache: nil, store: store,
+      options: ScanOptions(inputs: [url.path]))
+    _ = try await scanner.run(runID: try store.beginRun(startedAt: "t", inputs: [], analyzer: "d", fingerprint: "f"))
+    let entries = try store.entries()
+    #expect(entries.count == 1)
+    #expect(entries.first?.messageCount == 40)
+    #expect(entries.first?.hours == Settlement.mostEstimatedMinutesPerDay / 60)
+  }
+
   /// The default analyzer under another version, as after an upgrade.
   struct Upgraded: Analyzer {
     let inner: DefaultAnalyzer

@@ -9,6 +9,7 @@ struct ReportsTests {
     arguments: [
       ("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
       ("", ""), ("nul\u{0}esc\u{1B}[31mdel\u{7F}", "nulesc[31mdel"), ("tab\tkept", "tab\tkept"),
+      ("csi\u{9B}31m", "csi31m"), ("é, ü and \u{A0} stay", "\"é, ü and \u{A0} stay\""),
     ])
   func quoting(_ field: String, _ expected: String) {
     #expect(CSVWriter.line([field, "x"]) == expected + ",x\n")

@@ -142,6 +142,16 @@ def main(billable, root):
               and manifest["llm"]["fallbacks"] == 0, manifest.get("llm"))
         server.stop()
 
+    # 4a. A 32 MB answer is cut off at 8 MB and falls back, without holding it all.
+    with tempfile.TemporaryDirectory() as work:
+        server = Server(here, "--mode", "huge")
+        cfg = config(work, server.port, sample, max_retries=0, breaker_failures=100, concurrency=2)
+        run = scan(billable, work, cfg, [os.path.join(sample, "eml")], "--jobs", "2")
+        manifest = json.load(open(os.path.join(work, "reports", "run.json")))
+        llm = manifest["llm"]
+        check("an oversized answer falls back", run.returncode == 0 and llm["fallbacks"] >= 1 and llm["fallbacks"] == llm["failures"], llm)
+        server.stop()
+
     # 4b. A server slower than the timeout: retried, then the default analyzer.
     with tempfile.TemporaryDirectory() as work:
         server = Server(here, "--latency", "2")

@@ -12,7 +12,7 @@ that sentence as evidence. Switches make it slow, failing, malformed or hostile:
   --reset-first N      the first N requests get their connection closed without an answer
   --mode M             ok | malformed (not JSON) | violation (JSON that breaks the schema) |
                        injection (40 hours, as an email asked) | no-json-schema (400 on
-                       response_format; answers a forced tool call)
+                       response_format; answers a forced tool call) | huge (a 32 MB body)
 
 It prints its port on the first line of stdout, and serves GET /stats: request count, the
 largest number in flight at once, request times, and whether every request had a bearer key.
@@ -112,8 +112,11 @@ class Handler(BaseHTTPRequestHandler):
             if "tools" in request:
                 message = {"role": "assistant", "content": None, "tool_calls": [
                     {"id": "c1", "type": "function", "function": {"name": "record_time", "arguments": content}}]}
-            self.reply(200, {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                             "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": len(content) // 4}})
+            reply = {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                     "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": len(content) // 4}}
+            if args.mode == "huge":
+                reply["padding"] = "a" * (32 << 20)  # a good answer inside 32 MB no client should hold
+            self.reply(200, reply)
         finally:
             with lock:
                 stats["in_flight"] -= 1

@@ -54,7 +54,12 @@ package final class CurlHTTPClient: Sendable {
   private final class Sink {
     var body = Data()
     var headers: [String: String] = [:]
+    var tooLarge = false
   }
+
+  /// A chat completion is a few kilobytes; a server that streams hundreds of megabytes is
+  /// broken or hostile, and holding it all would grow the scan without bound.
+  static let mostResponseBytes = 8 << 20
 
   private func perform(url: String, headers: [String], body: Data, timeoutSeconds: Double) throws -> HTTPResponse {
     let handle = idle.withLock { $0.popLast() } ?? curl_easy_init().map { Handle(raw: $0) }
@@ -89,6 +94,10 @@ package final class CurlHTTPClient: Sendable {
         _ = billable_curl_set_write_function(curl, CURLOPT_WRITEFUNCTION) { data, size, count, context in
           guard let data, let context else { return 0 }
           let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+          guard sink.body.count + size * count <= CurlHTTPClient.mostResponseBytes else {
+            sink.tooLarge = true
+            return 0  // curl stops the transfer with a write error
+          }
           sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count)
           return size * count
         }
@@ -97,7 +106,7 @@ package final class CurlHTTPClient: Sendable {
           guard let data, let context else { return 0 }
           let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
           let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-          if let colon = line.firstIndex(of: ":") {
+          if sink.headers.count < 200, let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
           }
@@ -106,6 +115,9 @@ package final class CurlHTTPClient: Sendable {
         _ = billable_curl_set_pointer(curl, CURLOPT_HEADERDATA, unmanaged.toOpaque())
         return curl_easy_perform(curl)
       }
+    }
+    if sink.tooLarge {
+      throw HTTPError(message: "the response is larger than \(CurlHTTPClient.mostResponseBytes >> 20) MB", isTimeout: false)
     }
     guard status == CURLE_OK else {
       let written = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
