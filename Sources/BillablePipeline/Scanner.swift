@@ -114,6 +114,11 @@ package final class Scanner {
   /// seen after their message was handed on go to the writer) at this many, so a mailbox of
   /// one message exported 300,000 times reads in as little memory as any other.
   package static let copiesInFlight = 5_000
+  /// Bytes of mail in one batch: a batch is sealed at `batchSize` messages or at this many
+  /// bytes, whichever comes first, and reading pauses while the sealed batches hold
+  /// `bytesInFlight`. Twenty 64 MB messages in a batch took 2 GB.
+  static let batchBytes = 8 << 20
+  static let bytesInFlight = 32 << 20
 
   package init(
     configuration: Configuration, analyzer: any Analyzer, cache: (any AnalysisCache)?, store: any ScanStore,
@@ -131,6 +136,8 @@ package final class Scanner {
   private final class Batch {
     var messages: [RawMessage] = []
     var hashes: [ContentHash] = []
+    /// Bytes of `messages`, until they go to the writer.
+    var bytes = 0
     /// Later copies of a message, found while it was still in flight; `laterBatch` when the
     /// copy was read in a later batch (it then counts as already stored).
     var extraSources: [Int: [(source: SourceRef, laterBatch: Bool)]] = [:]
@@ -262,7 +269,8 @@ package final class Scanner {
           inFlight[raw.contentHash] = (open, open.messages.count)
           open.messages.append(raw)
           open.hashes.append(raw.contentHash)
-          if open.messages.count >= options.batchSize {
+          open.bytes += raw.bytes.count
+          if open.messages.count >= options.batchSize || open.bytes >= Self.batchBytes {
             try seal()
             return
           }
@@ -300,6 +308,7 @@ package final class Scanner {
         lateSources.removeAll()
         batch.submitted = true
         batch.messages.removeAll()
+        batch.bytes = 0
         let job = writes
         let crash = options.crashAfterBatches
         writer.submit {
@@ -350,7 +359,9 @@ package final class Scanner {
           try takeCommitted()
           try await submitFinished()
           if lateSources.count >= Self.copiesInFlight { try await submitLateSources() }
-          if !inputDone && sealed.count < Self.batchesInFlight && heldCopies < Self.copiesInFlight {
+          if !inputDone && sealed.count < Self.batchesInFlight && heldCopies < Self.copiesInFlight
+            && sealed.reduce(0, { $0 + $1.bytes }) < Self.bytesInFlight
+          {
             try readBatch()
             continue
           }
