@@ -362,6 +362,8 @@ package enum DurationExtractor {
 
   private static let abbreviations: [[UInt8]] = [
     "mr", "mrs", "ms", "dr", "e.g", "i.e", "a.m", "p.m", "approx", "est", "vs", "no", "inc", "corp", "ltd", "co",
+    // "ca. 1,5 Std.", "env. 2 h", "ungef. 3 Std.", "aprox. 2 horas", "circa", "z.b"
+    "ca", "env", "ungef", "aprox", "z.b", "bzw", "ggf",
   ].map { Array($0.utf8) }
 
   /// Whether the word ending at the `.` at `end` is a common abbreviation ("(approx." too).
@@ -664,14 +666,20 @@ package enum DurationExtractor {
       at += 1
     }
     let dashAfter = at < characters.count && (characters[at] == "-" || characters[at] == "\u{2013}") && word.isEmpty
-    guard dottedClockBefore.contains(previous?.word ?? "") || dottedClockUnits.contains(word) || word == "tot"
+    // After an English "to", "from" or "at" only quarter hours ("from 10 to 11.30"): "from 1.25
+    // to 2.50" is a ratio, not twenty-five past one.
+    let englishLead = englishClockLeads.contains(previous?.word ?? "") && [0, 15, 30, 45].contains(minute)
+    guard dottedClockBefore.contains(previous?.word ?? "") || englishLead || dottedClockUnits.contains(word) || word == "tot"
       || word == "bis" || dashAfter
     else { return nil }
     // "12.00 uur" is one time of day: the unit is the clock's, not an hour unit after it.
     return (hour, minute, dottedClockUnits.contains(word) ? at : end)
   }
 
-  private static let dottedClockBefore: Set<String> = ["om", "van", "vanaf", "tot", "um", "von", "bis", "ab", "gegen"]
+  private static let dottedClockBefore: Set<String> = [
+    "om", "van", "vanaf", "tot", "um", "von", "bis", "ab", "gegen",
+  ]
+  private static let englishClockLeads: Set<String> = ["to", "from", "until", "till", "at"]
   private static let dottedClockUnits: Set<String> = ["uur", "uhr", "u", "h"]
 
   /// Longer runs without a space are opaque to the tokenizer and to word counts (see
@@ -760,6 +768,12 @@ package enum DurationExtractor {
   ]
   /// "and" before "a half" or more minutes: "2 horas y media", "deux heures et demie".
   static let conjunctions: Set<String> = ["and", "et", "y", "und", "e", "en"]
+  static let quarterWords: Set<String> = ["quarter", "quarto", "quart", "cuarto", "viertel", "kwartier"]
+  /// Words that may follow "2 h 15" (fifteen minutes, not fifteen of something).
+  static let afterSpacedMinutes: Set<String> = [
+    "für", "for", "per", "sur", "on", "a", "à", "am", "an", "al", "alla", "en", "op", "voor", "para", "pour", "de", "di",
+    "in", "im", "zur", "zum", "auf", "heute", "today", "oggi",
+  ]
   /// Half, alone after a conjunction ("et demie") or before an hour unit ("une demi-heure").
   static let halfWords: Set<String> = [
     "half", "demi", "demie", "halb", "halbe", "halben", "media", "medio", "mezza", "mezzo", "meia", "meio",
@@ -1099,9 +1113,19 @@ package enum DurationExtractor {
     if tokens[safe: k]?.kind == .symbol("."), tokens[safe: k + 1]?.number != nil { k += 1 }  // "2 h. 30 min."
     let conjunction = tokens[safe: k]?.word.map(conjunctions.contains) ?? false
     if conjunction { k += 1 }
+    let quarterAt = tokens[safe: k]?.word.map(["a", "un", "une", "um", "een", "eine"].contains) == true ? k + 1 : k
     if tokens[safe: k]?.word == "a", tokens[safe: k + 1]?.word == "half" {
       minutes += 30
       end = k + 2
+    } else if conjunction, let word = tokens[safe: quarterAt]?.word, Self.quarterWords.contains(word) {
+      minutes += 15  // "2 ore e un quarto", "two hours and a quarter", "2 heures et quart"
+      end = quarterAt + 1
+    } else if !conjunction, start > 0, tokens[start - 1].word == "h", let next = tokens[safe: k], !next.attached,
+      case .number(let more, false, false) = next.kind, more < 60, k + 1 == tokens.count || tokens[k + 1].word == nil
+        || Self.afterSpacedMinutes.contains(tokens[k + 1].word ?? "")
+    {
+      minutes += more  // "2 h 15 für die Kontrolle"
+      end = k + 1
     } else if conjunction, let word = tokens[safe: k]?.word, halfWords.contains(word) {
       minutes += 30  // "2 heures et demie", "2 horas y media"
       end = k + 1
@@ -1248,6 +1272,9 @@ package enum DurationExtractor {
     "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
     "estimamos", "estimo", "estimons", "stimiamo", "stimo", "schatten", "schat", "begroten", "prévois", "prévoit",
     "verwacht", "verwachten", "reken", "rekenen", "inplannen", "plannen", "erwarte", "erwarten", "espero", "prevedo",
+    "preventivo", "devis", "angebot", "offerte", "presupuesto", "orçamento", "begroting", "kostenvoranschlag", "assumes",
+    "assume", "dovrebbe", "dovrebbero", "potrebbe", "potrebbero", "servono", "serviranno", "occorrono", "occorreranno",
+    "sollten", "sollte", "müssen", "müssten",
     "recommend", "recommends", "advise",
     "prevediamo", "prevejo",
     "permits", "permitted", "tardaremos", "tardará", "tardarán", "necesitaremos", "necesitará", "sera",
@@ -1264,7 +1291,7 @@ package enum DurationExtractor {
     "dauerte", "duró", "durato", "duurde", "geweest", "gewesen", "estive", "estuve", "stato", "stata",
     "gastei", "dediquei", "passei", "trabalhei", "investi", "levei", "demorei", "revi", "analisei", "preparei",
     "redigi", "estivemos", "passámos", "dedicámos", "trabalhámos", "gastámos", "durou", "demorou", "passou", "gastou",
-    "dedicou", "trabalhou", "esteve",
+    "dedicou", "trabalhou", "esteve", "messo",
   ]
   static let workWords: Set<String> = [
     "spent", "spend", "spending", "worked", "working", "work", "call", "calls", "called", "meeting", "meetings", "met",
@@ -1290,6 +1317,10 @@ package enum DurationExtractor {
     "implemented", "implementing", "development", "developing", "coding", "interview", "interviews", "training",
     "presentation", "pitch", "brainstorm", "planning", "onboarding", "audit", "setup", "deployment", "copywriting",
     "shoot", "site", "onsite", "on-site", "retest", "retesting", "retested", "debug",
+    // engineers and site work, in Italian, German and French
+    "sopralluogo", "sopralluoghi", "verifica", "verifiche", "telefonata", "relazione", "calcolo", "calcoli", "progetto",
+    "baustelle", "begehung", "besichtigung", "kontrolle", "nachweis", "berechnung", "bemessung", "planung", "visite",
+    "chantier", "rilievo", "perizia", "gutachten", "rilettura",
   ]
   /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
   static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
@@ -1300,6 +1331,15 @@ package enum DurationExtractor {
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
   ]
+  static let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+  static let bullets: [Kind] = [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")]
+  /// Italian "per" is "for": "un'ora e mezza per la revisione", "40 minuti per confrontarli"
+  /// (an article or an infinitive after it) are no rate, as "$300 per hour" is.
+  static func isItalianFor(_ next: String) -> Bool {
+    italianArticles.contains(next)
+      || ["are", "ere", "ire", "arlo", "arla", "arli", "arle", "erlo", "erla", "erli", "erle", "irlo", "irla", "irli"]
+        .contains { next.count > $0.count + 2 && next.hasSuffix($0) }
+  }
   /// Italian "per" is "for": "un'ora e mezza per la revisione" is no rate.
   static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
   /// Words in 's that own nothing: "today's 1.5 on the brief" is still mine.
@@ -1310,7 +1350,7 @@ package enum DurationExtractor {
   static let modalsAfter: Set<String> = [
     "should", "will", "would", "could", "might", "sollte", "sollten", "soll", "wird", "werden", "würde", "würden",
     "nodig", "needed", "nötig", "nécessaires", "necesarias", "necessarie",
-    "reichen", "reicht", "devrait", "devraient", "suffira", "suffiront", "debería", "deberían", "bastará", "bastarán",
+    "reichen", "reicht", "einplanen", "veranschlagen", "einrechnen", "prévoir", "prevedere", "devrait", "devraient", "suffira", "suffiront", "debería", "deberían", "bastará", "bastarán",
     "dovrebbe", "dovrebbero", "basterà", "basteranno", "zou", "zouden", "moet", "moeten", "deverá", "deverão",
   ]
   static let deadlineNouns: Set<String> = [
@@ -1330,6 +1370,7 @@ package enum DurationExtractor {
     "restore", "backup", "build", "builds", "job", "jobs", "query", "queries", "pipeline", "upload", "download", "script",
     "compile", "compilation", "import", "export", "sync", "install", "installation", "reboot", "restart", "dump", "index",
     "indexing", "scan", "ci", "cron", "request", "deploy", "deployment", "suite", "tests", "render", "rendering",
+    "berechnung", "simulation", "simulazione", "rechenlauf", "calcul", "berekening", "simulatie",
   ]
   static let recurringWords: Set<String> = [
     "weekly", "daily", "monthly", "biweekly", "fortnightly", "wöchentlich", "wöchentliche", "wöchentlichen", "tägliche",
@@ -1338,12 +1379,14 @@ package enum DurationExtractor {
   ]
   static let travelWords: Set<String> = [
     "journey", "flight", "drive", "trip", "commute", "ride", "train", "layover", "trajet", "vol", "fahrt", "flug", "reise",
-    "viaje", "vuelo", "trayecto", "viaggio", "volo", "tragitto", "reis", "vlucht", "rit", "viagem", "voo",
+    "viaje", "vuelo", "trayecto", "viaggio", "volo", "tragitto", "reis", "vlucht", "rit", "viagem", "voo", "zug", "bahn",
+    "zugfahrt", "autofahrt", "treno", "tren", "trein", "comboio", "auto", "coche", "voiture", "macchina",
   ]
   /// How a trip's length is said: "takes", "prend", "dauert", "dura", "duurt", "leva".
   static let travelLengthVerbs: Set<String> = [
     "takes", "take", "took", "is", "was", "lasts", "lasted", "prend", "prendra", "dure", "dauert", "dauerte", "braucht",
     "dura", "duró", "tarda", "tardó", "impiega", "ci", "duurt", "duurde", "leva", "levou", "demora", "demorou",
+    "richiede", "requiert", "benötigt", "needs",
   ]
   static let mediaWords: Set<String> = [
     "recording", "recordings", "video", "videos", "footage", "clip", "film", "movie", "podcast", "episode", "audio",
@@ -1369,7 +1412,9 @@ package enum DurationExtractor {
   /// Past words that say nothing of work by themselves.
   static let auxiliaryPastWords: Set<String> = ["was", "were", "had", "did"]
   static let spendingWords: Set<String> = ["spent", "spend", "spending", "worked", "took", "logged"]
-  static let durationVerbs: Set<String> = ["took", "takes", "ran", "runs", "lasted", "lasts"]
+  static let durationVerbs: Set<String> = [
+    "took", "takes", "ran", "runs", "lasted", "lasts", "läuft", "lief", "dauert", "dauerte", "gira", "tourne", "loopt",
+  ]
   static let lengthVerbs: Set<String> = ["is", "are", "runs", "run", "lasts"]
 
   struct WordClass: OptionSet, Sendable {
@@ -1495,7 +1540,7 @@ package enum DurationExtractor {
     }
     // Rates and availability: "$300 per hour", "300 an hour", "24 hours a day", "business hours".
     if before.last?.kind == .symbol("$") || before.dropLast().last?.kind == .symbol("$") || before.last?.kind == .symbol("/")
-      || wordsAfter.prefix(2) == ["a", "day"] || wordsAfter.prefix(2) == ["a", "week"] || (wordsAfter.first == "per" && !italianArticles.contains(wordsAfter.dropFirst().first ?? ""))
+      || wordsAfter.prefix(2) == ["a", "day"] || wordsAfter.prefix(2) == ["a", "week"] || (wordsAfter.first == "per" && !Self.isItalianFor(wordsAfter.dropFirst().first ?? ""))
       || wordsAfter.first == "daily" || wordsAfter.first == "weekly" || after.first?.kind == .symbol("/")
     {
       return Verdict(taken: false, reason: "rate", firstPerson: firstPerson)
@@ -1531,6 +1576,9 @@ package enum DurationExtractor {
     // "a 2 hour call tomorrow", "1 hour next week"; not a plan at the end of a long sentence.
     if wordsAfter.prefix(5).contains("tomorrow") || wordsAfter.starts(with: ["next"])
       || wordsAfter.prefix(5).contains("scheduled")
+      || (!facts.pastWorkVerb && zip(wordsAfter.prefix(4), wordsAfter.dropFirst().prefix(4)).contains {
+        $0.0 == "on" && Self.weekdays.contains($0.1)
+      })
     {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
@@ -1611,8 +1659,18 @@ package enum DurationExtractor {
     // "Then 1:30 hrs on the cost base", "90 min on the redlines": a note that opens with the time.
     let afterSeparator = [.symbol("-"), .symbol("\u{2013}"), .symbol(":")].contains(before.last?.kind)
     let timeOnTask = wordsAfter.first == "on" && (match.range.lowerBound <= 2 || afterSeparator)
+    // "a 24-hour rent deposit", "a 15-minute break": a compound adjective describes a thing,
+    // unless the thing is work ("a 45-minute call").
+    if match.range.count == 3, tokens[match.range.lowerBound].number != nil,
+      tokens[match.range.lowerBound + 1].kind == .symbol("-"), let thing = wordsAfter.first,
+      !workWordsAndPlurals.contains(thing), !facts.pastWorkVerb
+    {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
+    // "- 1,2 h Nachweis Decke": a bulleted line that opens with its time is a time note.
+    let bulletNote = match.range.lowerBound == 1 && Self.bullets.contains(tokens[0].kind) && !wordsAfter.isEmpty
     let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled || timeOnTask
-      || facts.totalTime  // "Total time today: 3.2 hrs"
+      || facts.totalTime || bulletNote  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
     }
