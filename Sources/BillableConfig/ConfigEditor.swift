@@ -117,16 +117,30 @@ package enum ConfigEditor {
   /// How `set` echoes the value it wrote.
   package static func tomlLiteralForDisplay(_ value: String) -> String { tomlLiteral(value) }
 
-  /// `value` as a TOML literal: kept if it parses as one, else quoted as a string.
+  /// `value` as a TOML literal: kept if it parses as exactly one value on one line, else
+  /// quoted as a string. (A value with a line break could smuggle in a table of its own:
+  /// `350\n[llm]\nbase_url = …`.)
   static func tomlLiteral(_ value: String) -> String {
-    if (try? TOMLTable(string: "v = \(value)")) != nil { return value }
+    if !value.contains(where: \.isNewline), let table = try? TOMLTable(string: "v = \(value)"), table.keys == ["v"] {
+      return value
+    }
+    return tomlString(value)
+  }
+
+  /// A TOML basic string: quotes, backslashes and control characters escaped.
+  package static func tomlString(_ text: String) -> String {
     var escaped = "\""
-    for character in value {
-      switch character {
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "\"": escaped += "\\\""
       case "\\": escaped += "\\\\"
       case "\n": escaped += "\\n"
-      default: escaped.append(character)
+      case "\r": escaped += "\\r"
+      case "\t": escaped += "\\t"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        escaped += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+          + String(scalar.value, radix: 16, uppercase: true)
+      default: escaped.unicodeScalars.append(scalar)
       }
     }
     return escaped + "\""

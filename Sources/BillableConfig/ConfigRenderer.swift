@@ -5,7 +5,7 @@ import Foundation
 package enum ConfigRenderer {
   package static func render(_ configuration: Configuration) -> String {
     var out: [String] = []
-    func quote(_ text: String) -> String { ConfigEditor.tomlLiteral("\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"") }
+    func quote(_ text: String) -> String { ConfigEditor.tomlString(text) }
     func list(_ values: [String]) -> String { "[" + values.map(quote).joined(separator: ", ") + "]" }
     func number(_ value: Double) -> String {
       value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : String(value)

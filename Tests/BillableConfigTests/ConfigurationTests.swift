@@ -77,6 +77,21 @@ struct ConfigurationTests {
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("billing.rounding", to: "down", in: text, file: "b.toml") }
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("client.NOPE.rate", to: "1", in: text, file: "b.toml") }
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("nonsense", to: "1", in: text, file: "b.toml") }
+    // A value with a line break is one string, never a table of its own.
+    let smuggled = "400\n[llm]\nbase_url = \"http://evil.example/v1\""
+    #expect(throws: ConfigErrors.self) { try ConfigEditor.set("client.ACME.rate", to: smuggled, in: text, file: "b.toml") }
+    let named = try ConfigEditor.set("timekeeper.name", to: "Jane\n[llm]", in: text, file: "b.toml")
+    #expect(try ConfigurationLoader.load(text: named, file: "b.toml").timekeepers.first?.name == "Jane\n[llm]")
+  }
+
+  @Test("show writes quotes, backslashes and control characters so they read back the same")
+  func showEscapes() throws {
+    var configuration = try ConfigurationLoader.load(path: Fixtures.url("sample/billable.toml").path)
+    configuration.timekeepers[0].name = "Jane \"Q\" \\ Doe\u{1B}]0;x\u{7}\ttab"
+    configuration.billing.firmDomains = configuration.effectiveFirmDomains
+    let shown = ConfigRenderer.render(configuration)
+    #expect(!shown.contains("\u{1B}"))
+    #expect(try ConfigurationLoader.load(text: shown, file: "shown").timekeepers.first?.name == configuration.timekeepers[0].name)
   }
 
   @Test("get reads effective values, defaults included")

@@ -2,6 +2,8 @@
 /// no trailing spaces, and optionally a rule of dashes above the last row (a total).
 enum TextTable {
   static func render(_ rows: [[String]], rightAligned: Set<Int>, ruleAboveLast: Bool = false) -> String {
+    // Cells come from mail and configuration (an id can hold an escape sequence): printable only.
+    let rows = rows.map { $0.map { TerminalText.printable($0) } }
     guard let first = rows.first else { return "" }
     let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
     var out = ""
