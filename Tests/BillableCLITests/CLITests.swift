@@ -1,5 +1,6 @@
 import BillableTestSupport
 import Foundation
+import Synchronization
 import Testing
 import XCTest
 
@@ -115,6 +116,29 @@ struct ConfigCommandTests {
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("key 'billing.rounding': expected \"up\" or \"nearest\", found \"down\""))
     #expect(try scratch.read("billable.toml") == text)  // nothing written
+  }
+
+  @Test("set from several processes at once: every change lands")
+  func concurrentSets() throws {
+    let scratch = try Scratch()
+    let file = scratch.path("billable.toml")
+    try FileManager.default.copyItem(atPath: Fixtures.url("sample/billable.toml").path, toPath: file)
+    let changes = [
+      ("client.ACME.rate", "401"), ("client.GLOBEX.rate", "402"), ("billing.currency", "EUR"),
+      ("billing.default_rate", "403"), ("timekeeper.name", "Jane Q. Doe"), ("billing.increment_minutes", "12"),
+    ]
+    let statuses = Mutex([Int32](repeating: -1, count: changes.count))
+    DispatchQueue.concurrentPerform(iterations: changes.count) { index in
+      let status = (try? runBillable(["config", "set", "--config", file, changes[index].0, changes[index].1]))?.status ?? -1
+      statuses.withLock { $0[index] = status }
+    }
+    #expect(statuses.withLock { $0 } == Array(repeating: 0, count: changes.count))
+    let shown = try runBillable(["config", "get", "--config", file, "client.ACME.rate"]).stdout
+    #expect(shown == "401.0\n")
+    for (key, value) in changes.dropFirst() {
+      let got = try runBillable(["config", "get", "--config", file, key]).stdout
+      #expect(got.contains(value), "\(key): \(got)")
+    }
   }
 
   @Test("a bad file names the file, line and key and exits 2")

@@ -64,8 +64,12 @@ struct Config: ParsableCommand {
         throw ExitCode(2)
       }
       do {
-        let updated = try ConfigEditor.set(key, to: value, in: text, file: options.config)
-        try AtomicFile.write(updated, to: options.config)
+        try AtomicFile.locked(options.config) {
+          // Read again under the lock: another `set` may have changed the file meanwhile.
+          let current = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? text
+          let updated = try ConfigEditor.set(key, to: value, in: current, file: options.config)
+          try AtomicFile.write(updated, to: options.config)
+        }
         print("\(key) = \(ConfigEditor.tomlLiteralForDisplay(value))")
       } catch let errors as ConfigErrors {
         for error in errors.errors { StandardError.write("billable: \(error)") }
@@ -90,9 +94,26 @@ struct Config: ParsableCommand {
 /// Whole-file writes that never leave a half-written file: write a temporary file beside the
 /// target, then rename it over the target.
 enum AtomicFile {
+  /// Runs `body` holding an exclusive lock beside `path` (`.NAME.lock`), so read-modify-write
+  /// edits of one file by several processes or MCP calls at once all land, one after another.
+  static func locked<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    let url = URL(fileURLWithPath: path)
+    let lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+    let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw ExitCodeError(message: "\(lockPath): cannot create the lock file: \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw ExitCodeError(message: "\(lockPath): cannot lock: \(String(cString: strerror(errno)))") }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    return try body()
+  }
+
   static func write(_ text: String, to path: String) throws {
     let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    // Unique per write: two writers in one process (MCP calls) must not share a temporary file.
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
     do {
       try Data(text.utf8).write(to: temporary)
       // rename(2) replaces the target in one step; readers see the old file or the new one.

@@ -284,6 +284,11 @@ struct BillableTools: Sendable {
   }
 
   private func configure(_ arguments: [String: Value]) throws -> (Value, String) {
+    // One call at a time reads and rewrites the file: concurrent calls lost each other's changes.
+    try AtomicFile.locked(configPath) { try configureLocked(arguments) }
+  }
+
+  private func configureLocked(_ arguments: [String: Value]) throws -> (Value, String) {
     guard var text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
       throw ToolError("\(configPath): cannot read the configuration; create one with 'billable config init'")
     }
