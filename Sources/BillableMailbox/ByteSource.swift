@@ -53,6 +53,11 @@ final class GzipSource: ByteSource {
   private var finished = false
   /// Set when the compressed data ended before the gzip trailer.
   private(set) var wasTruncated = false
+  /// Set when bytes that are no gzip member follow the last one (they are ignored, as gzip does).
+  private(set) var hadTrailingGarbage = false
+  /// A corruption found after this read had produced bytes: those are returned first (every
+  /// message decoded before the damage is kept), the error on the next read.
+  private var deferredError: MailboxError?
 
   init(_ inner: any ByteSource, path: String) throws {
     self.inner = inner
@@ -70,6 +75,11 @@ final class GzipSource: ByteSource {
   }
 
   func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+    if let error = deferredError {
+      deferredError = nil
+      finished = true
+      throw error
+    }
     if finished { return 0 }
     stream.next_out = buffer
     stream.avail_out = UInt32(clamping: count)
@@ -96,11 +106,24 @@ final class GzipSource: ByteSource {
           stream.next_in = input
           stream.avail_in = UInt32(n)
         }
+        // Another member starts with the gzip magic; anything else is trailing garbage.
+        if stream.next_in.pointee != 0x1F {
+          hadTrailingGarbage = true
+          finished = true
+          break
+        }
         inflateReset(&stream)
         continue
       }
       if result != Z_OK && result != Z_BUF_ERROR {
-        throw MailboxError(path: path, message: "gzip data is corrupt (zlib error \(result))")
+        let error = MailboxError(path: path, message: "gzip data is corrupt (zlib error \(result)); what came before was read")
+        let produced = count - Int(stream.avail_out)
+        guard produced > 0 else {
+          finished = true
+          throw error
+        }
+        deferredError = error
+        return produced
       }
     }
     return count - Int(stream.avail_out)

@@ -32,6 +32,9 @@ package final class InputReader {
   private var walked: Set<FileSystem.Identity> = []
   private var mbox: MboxReader?
   private var mboxGzip: GzipSource?
+  /// The message after the current one, read ahead in a truncated gzip stream.
+  private var heldMessage: RawMessage?
+  private var heldFailure: MailboxError?
   private var mboxPath = ""
 
   /// Folders (canonical paths) nothing may be read outside of, links followed: the MCP
@@ -58,16 +61,37 @@ package final class InputReader {
   /// The next message or failure, or `nil` when every input is done.
   package func next() -> Event? {
     while true {
+      if let failure = heldFailure {
+        heldFailure = nil
+        return .failure(failure)
+      }
       if let reader = mbox {
         do {
-          if var message = try reader.next() {
-            if let gzip = mboxGzip, gzip.wasTruncated, !message.defects.contains(where: { $0.kind == .truncatedCompressedFile }) {
-              message.defects.append(Defect(.truncatedCompressedFile, offset: Int(message.source.byteOffset)))
+          if var message = try heldMessage ?? reader.next() {
+            heldMessage = nil
+            // A truncated stream cuts off only its last message: look one ahead to know
+            // which that is (the reader has buffered past the end by then).
+            if let gzip = mboxGzip, gzip.wasTruncated {
+              do {
+                heldMessage = try reader.next()
+              } catch {
+                heldFailure = (error as? MailboxError) ?? MailboxError(path: mboxPath, message: "\(error)")
+              }
+              if heldMessage == nil, !message.defects.contains(where: { $0.kind == .truncatedCompressedFile }) {
+                message.defects.append(Defect(.truncatedCompressedFile, offset: Int(message.source.byteOffset)))
+              }
             }
             return .message(message)
           }
+          let gzip = mboxGzip
           mbox = nil
           mboxGzip = nil
+          if let gzip, gzip.wasTruncated {
+            return .failure(MailboxError(path: mboxPath, message: "the gzip file is truncated: its last message is incomplete"))
+          }
+          if let gzip, gzip.hadTrailingGarbage {
+            return .failure(MailboxError(path: mboxPath, message: "bytes after the gzip data were ignored (every message before them was read)"))
+          }
         } catch let error as MailboxError {
           mbox = nil
           mboxGzip = nil

@@ -25,6 +25,8 @@ package final class MboxReader {
   private var filled = 0  // bytes valid in buffer
   private var fileOffset: Int64 = 0  // file offset of buffer[0]
   private var atEOF = false
+  /// The source's failure, thrown once the messages read before it are returned.
+  private var readError: (any Error)?
   private var index = 0
   private var begun = false
   private static let chunk = 256 << 10
@@ -76,7 +78,15 @@ package final class MboxReader {
         buffer = grown
         capacity = newCapacity
       }
-      let n = try source.read(into: buffer + filled, count: capacity - filled)
+      // A read error mid-stream (corrupt gzip) ends the stream here: the messages already
+      // buffered are still returned, and the error after them.
+      let n: Int
+      do {
+        n = try source.read(into: buffer + filled, count: capacity - filled)
+      } catch {
+        readError = error
+        n = 0
+      }
       if n == 0 { atEOF = true } else { filled += n }
     }
     return filled - start
@@ -102,6 +112,17 @@ package final class MboxReader {
 
   /// The next message, or `nil` at the end.
   package func next() throws -> RawMessage? {
+    guard let message = try nextMessage() else {
+      if let error = readError {
+        readError = nil
+        throw error
+      }
+      return nil
+    }
+    return message
+  }
+
+  private func nextMessage() throws -> RawMessage? {
     if !begun {
       begun = true
       try fill(8)

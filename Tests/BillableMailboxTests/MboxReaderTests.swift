@@ -86,6 +86,36 @@ struct MboxReaderTests {
     #expect(plain == compressed)
   }
 
+  /// Every event of one input: its messages, then its failures.
+  static func events(_ path: String) -> (messages: [RawMessage], failures: [String]) {
+    let reader = InputReader(paths: [path])
+    var messages: [RawMessage] = []
+    var failures: [String] = []
+    while let event = reader.next() {
+      switch event {
+      case .message(let message): messages.append(message)
+      case .failure(let error): failures.append(error.message)
+      }
+    }
+    return (messages, failures)
+  }
+
+  @Test(
+    "a damaged gzip keeps every message decoded before the damage and reports the input",
+    arguments: [
+      ("damaged-trailing-garbage", 150, "bytes after the gzip data were ignored"),
+      ("damaged-bad-crc", 150, "gzip data is corrupt"),
+      ("damaged-truncated", 85, "the gzip file is truncated"),
+    ])
+  func damagedGzip(_ name: String, _ count: Int, _ failure: String) {
+    let (messages, failures) = Self.events(Fixtures.url("mbox/gz/\(name).mbox.gz").path)
+    #expect(messages.count == count)
+    #expect(failures.count == 1 && failures[0].contains(failure), "\(failures)")
+    // Only a truncated file's last message is cut off, and only it says so.
+    let marked = messages.filter { $0.defects.contains { $0.kind == .truncatedCompressedFile } }
+    #expect(marked.map(\.source.index) == (name == "damaged-truncated" ? [messages.last?.source.index] : []))
+  }
+
   @Test("CRLF and LF copies of one message hash the same")
   func crlfHash() throws {
     let bytes = try Fixtures.bytes("mime/rfc/001-plain-ascii.eml")
