@@ -107,7 +107,8 @@ package final class InputReader {
       case .maildir(let entry):
         if let outside = outsideRoots(entry.path) { return .failure(outside) }
         do {
-          let (bytes, truncated) = try FileSystem.readMessage(entry.path)
+          var (bytes, truncated) = try FileSystem.readMessage(entry.path)
+          if LineEnds.areCarriageReturnsOnly(bytes[...].prefix(512)) { bytes = bytes.map { $0 == 0x0D ? 0x0A : $0 } }
           let source = SourceRef(
             path: entry.path, format: .maildir, maildirKey: entry.key, maildirFlags: entry.flags,
             maildirFolder: entry.folder)
@@ -181,6 +182,13 @@ package final class InputReader {
   private func startReading(
     _ source: any ByteSource, head: [UInt8], path: String, isStandardInput: Bool, gzip: GzipSource?
   ) throws -> Event? {
+    // Classic Mac OS line ends (CR alone): read as LF, as the content hash already counts them.
+    var source = source
+    var head = head
+    if LineEnds.areCarriageReturnsOnly(head) {
+      source = CarriageReturnSource(source)
+      head = head.map { $0 == 0x0D ? 0x0A : $0 }
+    }
     if FormatSniffer.isMbox(head) {
       mbox = MboxReader(source: source, path: path, format: isStandardInput ? .stdin : .mbox)
       mboxGzip = gzip
@@ -209,6 +217,26 @@ package final class InputReader {
       return true
     }
     return false
+  }
+}
+
+/// Line ends of a file's first bytes.
+package enum LineEnds {
+  /// Carriage returns and no line feed: a file from classic Mac OS, whose lines end in CR.
+  package static func areCarriageReturnsOnly(_ head: some Collection<UInt8>) -> Bool {
+    head.contains(0x0D) && !head.contains(0x0A)
+  }
+}
+
+/// A source whose carriage returns are line feeds: for a file with CR line ends only.
+final class CarriageReturnSource: ByteSource {
+  private var inner: any ByteSource
+  init(_ inner: any ByteSource) { self.inner = inner }
+
+  func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
+    let n = try inner.read(into: buffer, count: count)
+    for index in 0..<n where buffer[index] == 0x0D { buffer[index] = 0x0A }
+    return n
   }
 }
 

@@ -189,6 +189,20 @@ struct MboxDetectionTests {
   }
 }
 
+extension MboxDetectionTests {
+  @Test("a file with classic Mac line ends (CR only) gives the messages and hashes of its LF copy")
+  func carriageReturnsOnly() throws {
+    let basic = try Data(contentsOf: Fixtures.url("mbox/mboxo/basic.mbox"))
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cr-\(UUID().uuidString)")
+    try Data(basic.map { $0 == 0x0A ? 0x0D : $0 }).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let expected = readAll([Fixtures.url("mbox/mboxo/basic.mbox").path])
+    let messages = readAll([url.path])
+    #expect(messages.map(\.contentHash) == expected.map(\.contentHash))
+    #expect(messages.map(\.bytes) == expected.map(\.bytes))
+  }
+}
+
 @Suite("Maildir and directory walking")
 struct MaildirReaderTests {
   @Test("cur and new are read, tmp is not; flags and folders come from names")
