@@ -38,6 +38,13 @@ package enum FileSystem {
     return stat(path, &info) == 0
   }
 
+  /// Why `path` cannot be looked at ("No such file or directory", "Too many levels of
+  /// symbolic links", "File name too long"), or nil when it can.
+  static func lookupProblem(_ path: String) -> String? {
+    var info = stat()
+    return stat(path, &info) == 0 ? nil : String(cString: strerror(errno))
+  }
+
   /// Entry names of a directory, sorted bytewise, without `.` and `..`.
   static func sortedNames(in path: String) throws -> [String] {
     guard let directory = opendir(path) else {

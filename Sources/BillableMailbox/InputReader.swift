@@ -151,8 +151,8 @@ package final class InputReader {
         pending.append(contentsOf: names.reversed().map { .path(path.hasSuffix("/") ? path + $0 : path + "/" + $0, named: false) })
         return nil
       }
-      guard FileSystem.exists(path) else {
-        return .failure(MailboxError(path: path, message: "no such file or directory"))
+      if let problem = FileSystem.lookupProblem(path) {
+        return .failure(MailboxError(path: path, message: problem.prefix(1).lowercased() + problem.dropFirst()))
       }
       // A pipe or device in a walked tree is skipped; one the user names (`<(zcat a.mbox.gz)`,
       // /dev/stdin) is read as a stream, as `-` is.
