@@ -14,7 +14,7 @@ final class FileSource: ByteSource {
   private let ownsDescriptor: Bool
 
   init(path: String) throws {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = FileSystem.withPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
     guard fd >= 0 else { throw MailboxError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
     self.descriptor = fd
     self.path = path

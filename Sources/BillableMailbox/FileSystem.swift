@@ -2,14 +2,46 @@ import Glibc
 
 /// The few file-system calls the readers need, over Glibc (no Foundation on this path).
 package enum FileSystem {
+  /// A file name as a String, losslessly: a name that is not UTF-8 (a Latin-1 "Résumé.eml")
+  /// has each byte of 0x80 and above as U+F700 + byte, a private-use character that
+  /// `withPath` turns back into the byte. A repaired name (U+FFFD) could not be opened again.
+  package static func name(fromBytes bytes: UnsafePointer<CChar>) -> String {
+    if let valid = String(validatingCString: bytes) { return valid }
+    var scalars = String.UnicodeScalarView()
+    var pointer = bytes
+    while pointer.pointee != 0 {
+      let byte = UInt8(bitPattern: pointer.pointee)
+      scalars.append(Unicode.Scalar(byte < 0x80 ? UInt32(byte) : 0xF700 + UInt32(byte))!)
+      pointer += 1
+    }
+    return String(scalars)
+  }
+
+  /// Calls `body` with the path's bytes on disk (see `name(fromBytes:)`).
+  package static func withPath<T>(_ path: String, _ body: (UnsafePointer<CChar>) -> T) -> T {
+    guard path.unicodeScalars.contains(where: { (0xF780...0xF7FF).contains($0.value) }) else {
+      return path.withCString(body)
+    }
+    var bytes: [CChar] = []
+    for scalar in path.unicodeScalars {
+      if (0xF780...0xF7FF).contains(scalar.value) {
+        bytes.append(CChar(bitPattern: UInt8(scalar.value - 0xF700)))
+      } else {
+        bytes.append(contentsOf: String(scalar).utf8.map { CChar(bitPattern: $0) })
+      }
+    }
+    bytes.append(0)
+    return bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
+  }
+
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    return withPath(path) { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
   static func isRegularFile(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    return withPath(path) { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) == S_IFREG
   }
 
   /// What a path is on disk, symbolic links followed: the same directory reached twice (a
@@ -21,40 +53,40 @@ package enum FileSystem {
 
   static func identity(_ path: String) -> Identity? {
     var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
+    guard withPath(path, { stat($0, &info) }) == 0 else { return nil }
     return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
   }
 
   /// The canonical absolute path (symbolic links and `..` resolved on disk), or `nil` if
   /// the path does not exist.
   package static func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
+    guard let resolved = withPath(path, { realpath($0, nil) }) else { return nil }
     defer { free(resolved) }
-    return String(cString: resolved)
+    return name(fromBytes: resolved)
   }
 
   static func exists(_ path: String) -> Bool {
     var info = stat()
-    return stat(path, &info) == 0
+    return withPath(path) { stat($0, &info) } == 0
   }
 
   /// Why `path` cannot be looked at ("No such file or directory", "Too many levels of
   /// symbolic links", "File name too long"), or nil when it can.
   static func lookupProblem(_ path: String) -> String? {
     var info = stat()
-    return stat(path, &info) == 0 ? nil : String(cString: strerror(errno))
+    return withPath(path) { stat($0, &info) } == 0 ? nil : String(cString: strerror(errno))
   }
 
   /// Entry names of a directory, sorted bytewise, without `.` and `..`.
   static func sortedNames(in path: String) throws -> [String] {
-    guard let directory = opendir(path) else {
+    guard let directory = withPath(path, { opendir($0) }) else {
       throw MailboxError(path: path, message: "cannot list directory: \(String(cString: strerror(errno)))")
     }
     defer { closedir(directory) }
     var names: [String] = []
     while let entry = readdir(directory) {
       let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { Self.name(fromBytes: $0) }
       }
       if name != "." && name != ".." { names.append(name) }
     }

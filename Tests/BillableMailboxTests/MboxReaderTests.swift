@@ -203,6 +203,27 @@ extension MboxDetectionTests {
   }
 }
 
+extension MboxDetectionTests {
+  @Test("a file whose name is not UTF-8 (Latin-1 \"Résumé.eml\") is read, and its name kept byte for byte")
+  func latin1FileName() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("names-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let message = try Data(contentsOf: Fixtures.url("mime/rfc/001-plain-ascii.eml"))
+    let name: [UInt8] = Array("R".utf8) + [0xE9] + Array("sum".utf8) + [0xE9] + Array(".eml".utf8)
+    let path = Array(folder.path.utf8) + [0x2F] + name + [0]
+    let descriptor = path.withUnsafeBufferPointer { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+    }
+    #expect(descriptor >= 0)
+    _ = message.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    let messages = readAll([folder.path])
+    #expect(messages.count == 1)
+    #expect(messages.first?.source.path.hasSuffix("/R\u{F7E9}sum\u{F7E9}.eml") == true)
+  }
+}
+
 @Suite("Maildir and directory walking")
 struct MaildirReaderTests {
   @Test("cur and new are read, tmp is not; flags and folders come from names")
