@@ -147,26 +147,33 @@ struct PipelineTests {
     #expect(estimated.count == 1 && estimated.first?.messageCount == 1)
   }
 
-  @Test("estimates are grouped per matter, day and activity before rounding")
-  func grouping() async throws {
-    // Two short received emails on one matter, one day: 0.2 h if each were rounded alone.
+  /// Short received notes on one matter (the lease renewal), one per time of 5 March 2025,
+  /// written to a temporary mbox; Message-IDs are `<prefix>-N@acme.example`.
+  static func leaseNotes(at times: [String], prefix: String) throws -> URL {
     var mbox = ""
-    for (index, hour) in ["09", "15"].enumerated() {
+    for (index, time) in times.enumerated() {
       mbox += """
-        From jo@acme.example Wed Mar  5 \(hour):00:00 2025
+        From jo@acme.example Wed Mar  5 \(time) 2025
         From: Jo Smith <jo@acme.example>
         To: Jane Doe <jane@doe-law.example>
-        Date: Wed, 05 Mar 2025 \(hour):00:00 -0500
+        Date: Wed, 05 Mar 2025 \(time) -0500
         Subject: Lease renewal - note \(index)
-        Message-ID: <group-\(index)@acme.example>
+        Message-ID: <\(prefix)-\(index)@acme.example>
 
         Jane, a short note on the lease renewal: the landlord agreed to the rent schedule.
 
 
         """
     }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID().uuidString).mbox")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).mbox")
     try mbox.write(to: url, atomically: true, encoding: .utf8)
+    return url
+  }
+
+  @Test("estimates are grouped per matter, day and activity before rounding")
+  func grouping() async throws {
+    // Two short received emails on one matter, one day: 0.2 h if each were rounded alone.
+    let url = try Self.leaseNotes(at: ["09:00:00", "15:00:00"], prefix: "group")
     defer { try? FileManager.default.removeItem(at: url) }
     let store = try Store(path: ":memory:")
     _ = try await run([url.path], into: store, batchSize: 1)
@@ -181,23 +188,7 @@ struct PipelineTests {
   @Test("a day's grouped estimate never bills more than a working day")
   func groupCap() async throws {
     // Forty notes on one matter and day, read at one word a minute: some ten hours in all.
-    var mbox = ""
-    for index in 0..<40 {
-      mbox += """
-        From jo@acme.example Wed Mar  5 09:00:00 2025
-        From: Jo Smith <jo@acme.example>
-        To: Jane Doe <jane@doe-law.example>
-        Date: Wed, 05 Mar 2025 09:\(String(format: "%02d", index)):00 -0500
-        Subject: Lease renewal - note \(index)
-        Message-ID: <cap-\(index)@acme.example>
-
-        Jane, a short note on the lease renewal: the landlord agreed to the rent schedule.
-
-
-        """
-    }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cap-\(UUID().uuidString).mbox")
-    try mbox.write(to: url, atomically: true, encoding: .utf8)
+    let url = try Self.leaseNotes(at: (0..<40).map { String(format: "09:%02d:00", $0) }, prefix: "cap")
     defer { try? FileManager.default.removeItem(at: url) }
     var configuration = Self.configuration
     configuration.billing.readWordsPerMinute = 1
