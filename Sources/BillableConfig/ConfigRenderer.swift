@@ -119,7 +119,7 @@ package enum ConfigRenderer {
 
     [ignore]
     senders = ["noreply@*", "no-reply@*", "*@news.*"]
-    # subjects = ["*newsletter*"]
+    # subjects = ["Weekly sales report", "*newsletter*"]  # a phrase the subject contains, or a * ? pattern
 
     # The optional LLM analyzer (billable scan --analyzer llm). The key is read from the
     # environment variable named here and is never written anywhere.

@@ -428,6 +428,16 @@ struct DurationPhraseTests {
     ("The lease provides for a 24-hour rent deposit.", .rejected("length")),
     ("Let's keep our 30-minute call on Thursday.", .rejected("future")),
     ("It takes 3 hours per device to image.", .rejected("rate")),
+    // Held-out mailboxes eleven and twelve (a Paris avocate, an Austin IT consultant)
+    ("J'ai passé trois quarts d'heure au greffe.", .taken(45)),
+    ("Notre stagiaire a consacré 3 heures aux recherches.", .rejected("not-own-work")),
+    ("Had about 90 mins w/ Tom and his integration team.", .taken(90)),
+    ("I knocked out the RACI for the core vendor selection in 45 min tonight.", .taken(45)),
+    ("0.5h - data request list", .taken(30)),
+    ("I blocked 2 hours on your calendar Friday 9-11.", .rejected("future")),
+    ("The backup window is 1-3 AM, so restores wait.", .rejected("scheduling")),
+    ("Walked the floor with their plant manager from 1:30 to 3:15 pm.", .taken(105)),
+    ("Happy to do a 30 minute walkthrough with the finance committee if useful.", .rejected("future")),
     // Hostile figures: found as nothing, never converted to a whole number of minutes
     ("The project will take 200000000000000000 hours.", .nothing),
     ("I spent 99999999999999999999 minutes on it.", .nothing),

@@ -26,8 +26,20 @@ package enum Automation {
     if let sender = message.from.first?.address.lowercased(), isNoReply(sender) {
       return "no-reply sender \(sender)"
     }
+    // Signing and scheduling services send from their own domain with none of the headers
+    // above ("dse_NA4@docusign.net"); the person behind it is at most in Reply-To.
+    if let sender = message.from.first?.address.lowercased(), let at = sender.lastIndex(of: "@"),
+      notificationDomains.contains(String(sender[sender.index(after: at)...]))
+    {
+      return "notification service sender \(sender)"
+    }
     return nil
   }
+
+  static let notificationDomains: Set<String> = [
+    "docusign.net", "echosign.com", "adobesign.com", "calendly.com", "hellosign.com", "dropboxsign.com",
+    "pandadoc.net", "notifications.google.com", "calendar-notification.google.com",
+  ]
 
   /// Why the message is a saved draft rather than mail that was sent, or `nil`. A full
   /// export holds the Drafts folder too; its messages are the timekeeper's, so they would

@@ -127,7 +127,12 @@ package struct DefaultAnalyzer: Analyzer {
       return finish(.ignoredSender, "sender \(sender) matches ignore rule '\(pattern)'")
     }
     let subject = message.subject ?? ""
-    if let pattern = configuration.ignore.subjects.first(where: { Automation.glob($0, matches: subject) }) {
+    // A subject rule without * or ? is a phrase the subject contains ("Weekly report" also
+    // ignores "Weekly report – week 11"); with them it is a pattern of the whole subject.
+    if let pattern = configuration.ignore.subjects.first(where: { pattern in
+      pattern.contains(where: { $0 == "*" || $0 == "?" })
+        ? Automation.glob(pattern, matches: subject) : subject.lowercased().contains(pattern.lowercased())
+    }) {
       return finish(.ignoredSubject, "subject matches ignore rule '\(pattern)'")
     }
 
@@ -360,7 +365,7 @@ package struct DefaultAnalyzer: Analyzer {
   static let billingAdministration = [
     "timesheet", "time sheet", "time entries", "your hours", "prebill", "pre-bill", "billing run", "month-end billing",
     "for invoicing", "stundenzettel", "zeiterfassung", "relevé d'heures", "vos heures", "tes heures",
-    "pour la facturation", "urenstaat", "urenregistratie", "je uren", "tus horas", "para facturar", "le tue ore",
+    "pour la facturation", "relevé de temps", "feuille de temps", "fiche de temps", "urenstaat", "urenregistratie", "je uren", "tus horas", "para facturar", "le tue ore",
     "per la fatturazione", "as tuas horas", "para faturar",
   ]
 

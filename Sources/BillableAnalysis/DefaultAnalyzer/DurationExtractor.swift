@@ -912,6 +912,9 @@ package enum DurationExtractor {
     (["a", "quarter", "of", "an", "hour"], 15), (["quarter", "of", "an", "hour"], 15), (["a", "quarter", "hour"], 15),
     (["three", "quarters", "of", "an", "hour"], 45), (["an", "hour"], 60), (["a", "full", "hour"], 60),
     (["one", "hour"], 60), (["a", "full", "day"], 480), (["an", "entire", "hour"], 60),
+    (["trois", "quarts", "d'heure"], 45), (["un", "quart", "d'heure"], 15), (["tre", "quarti", "d'ora"], 45),
+    (["un", "quarto", "d'ora"], 15), (["tres", "cuartos", "de", "hora"], 45), (["un", "cuarto", "de", "hora"], 15),
+    (["três", "quartos", "de", "hora"], 45), (["um", "quarto", "de", "hora"], 15), (["drie", "kwartier"], 45),
     (["half", "a", "day"], 240), (["a", "half", "day"], 240), (["the", "whole", "day"], 480), (["a", "whole", "day"], 480),
     (["the", "entire", "day"], 480), (["an", "entire", "day"], 480),
     // Vague amounts: found, but with no definite length.
@@ -1272,7 +1275,7 @@ package enum DurationExtractor {
     "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
     "estimamos", "estimo", "estimons", "stimiamo", "stimo", "schatten", "schat", "begroten", "prévois", "prévoit",
     "verwacht", "verwachten", "reken", "rekenen", "inplannen", "plannen", "erwarte", "erwarten", "espero", "prevedo",
-    "preventivo", "devis", "angebot", "offerte", "presupuesto", "orçamento", "begroting", "kostenvoranschlag", "assumes",
+    "blocked", "reserved", "pencilled", "penciled", "happy", "glad", "willing", "offer", "preventivo", "devis", "angebot", "offerte", "presupuesto", "orçamento", "begroting", "kostenvoranschlag", "assumes",
     "assume", "dovrebbe", "dovrebbero", "potrebbe", "potrebbero", "servono", "serviranno", "occorrono", "occorreranno",
     "sollten", "sollte", "müssen", "müssten",
     "recommend", "recommends", "advise",
@@ -1321,6 +1324,9 @@ package enum DurationExtractor {
     "sopralluogo", "sopralluoghi", "verifica", "verifiche", "telefonata", "relazione", "calcolo", "calcoli", "progetto",
     "baustelle", "begehung", "besichtigung", "kontrolle", "nachweis", "berechnung", "bemessung", "planung", "visite",
     "chantier", "rilievo", "perizia", "gutachten", "rilettura",
+    // consultants on site
+    "walked", "walkthrough", "walk-through", "visited", "toured", "inspected", "inspection", "observed", "shadowed",
+    "facilitated", "facilitating", "interviewed", "presented", "demoed", "hosted", "moderated",
   ]
   /// The work words and their plurals ("redlines", "calls"), for one lookup per word.
   static let workWordsAndPlurals: Set<String> = workWords.union(workWords.map { $0 + "s" })
@@ -1330,6 +1336,10 @@ package enum DurationExtractor {
   static let scheduleWords: Set<String> = [
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
+  ]
+  static let completionVerbs: Set<String> = [
+    "finished", "completed", "knocked", "wrapped", "did", "turned", "cranked", "drafted", "reviewed", "wrote",
+    "prepared", "got", "banged",
   ]
   static let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
   static let bullets: [Kind] = [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")]
@@ -1516,8 +1526,10 @@ package enum DurationExtractor {
     let previousWord = before.last?.word
     let putIn = previousWord == "in" && ["put", "logged", "clocked"].contains(wordsBefore.dropLast().last ?? "")
     // "I spent over 3 hours", "took just under an hour": a past verb makes over/under a measure.
-    let measured = (previousWord == "over" || previousWord == "under")
-      && wordsBefore.dropLast().suffix(3).contains(where: pastWorkWords.contains)
+    let measured = ((previousWord == "over" || previousWord == "under")
+      && wordsBefore.dropLast().suffix(3).contains(where: pastWorkWords.contains))
+      // "knocked out the RACI in 45 min": how long it took, not a deadline
+      || (previousWord == "in" && wordsBefore.dropLast().contains(where: Self.completionVerbs.contains))
     if let previousWord, deadlineBefore.contains(previousWord), !match.isRange, !putIn, !measured {
       return Verdict(taken: false, reason: "deadline", firstPerson: firstPerson)
     }
@@ -1581,6 +1593,10 @@ package enum DurationExtractor {
       })
     {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
+    }
+    // "the backup window is 1-3 AM", "her shift 7-15": a slot on the clock, not time spent.
+    if match.isRange, wordsBefore.suffix(3).contains(where: { ["window", "slot", "shift", "maintenance"].contains($0) }) {
+      return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
     }
     // A clock range next to a weekday or "When:" announces a meeting; it is not time spent.
     if match.isRange, facts.scheduleWord, !facts.pastWork {
@@ -1669,8 +1685,12 @@ package enum DurationExtractor {
     }
     // "- 1,2 h Nachweis Decke": a bulleted line that opens with its time is a time note.
     let bulletNote = match.range.lowerBound == 1 && Self.bullets.contains(tokens[0].kind) && !wordsAfter.isEmpty
+      // "0.5h - data request list": a note that opens with its time and a dash
+      || (match.range.lowerBound == 0 && [.symbol("-"), .symbol("\u{2013}")].contains(after.first?.kind) && !wordsAfter.isEmpty)
+    // "about 90 mins w/ Tom and his team": time with someone is a meeting
+    let withSomeone = wordsAfter.first == "with" || (wordsAfter.first == "w" && after.dropFirst().first?.kind == .symbol("/"))
     let describesWork = facts.workWord || match.isShorthand || facts.pastWorkVerb || labelled || timeOnTask
-      || facts.totalTime || bulletNote  // "Total time today: 3.2 hrs"
+      || facts.totalTime || bulletNote || withSomeone  // "Total time today: 3.2 hrs"
     if !describesWork && !firstPerson {
       return Verdict(taken: false, reason: "no-work-described", firstPerson: false)
     }
@@ -1742,6 +1762,8 @@ package enum DurationExtractor {
     "he", "she", "they", "you", "team", "colleague", "colleagues", "associate", "associates", "paralegal", "paralegals",
     "partner", "counsel", "client", "clients", "staff", "department", "collega", "colleghi", "collègue", "collègues",
     "kollege", "kollegin", "kollegen", "colega", "colegas", "collega's", "equipo", "équipe", "squadra", "equipa",
+    "trainee", "intern", "assistant", "secretary", "stagiaire", "assistante", "secrétaire", "confrère", "consœur",
+    "collaborateur", "collaboratrice", "praktikant", "praktikantin", "stagista", "becario", "becaria", "estagiário",
   ]
 
   private static let subjectVerbs = Set([
