@@ -196,7 +196,11 @@ package final class InputReader {
       return nil
     }
     let (bytes, truncated) = try FileSystem.readMessage(source)
-    if bytes.isEmpty { return nil }  // an empty file holds no message
+    if bytes.isEmpty {
+      // An empty file holds no message; a gzip file cut before its first byte of mail is damage.
+      if let gzip, gzip.wasTruncated { throw MailboxError(path: path, message: "the gzip file is truncated before any message") }
+      return nil
+    }
     var message = RawMessage(
       bytes: bytes, source: SourceRef(path: path, format: isStandardInput ? .stdin : .eml), defects: truncated ? [Self.tooLarge] : [])
     if let gzip, gzip.wasTruncated { message.defects.append(Defect(.truncatedCompressedFile, offset: 0)) }

@@ -112,10 +112,25 @@ package enum Dataset {
       return "\(directory) is a file; the dataset needs a folder of its own (a new one, or one billable wrote)"
     }
     let contents = (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []
-    if contents.isEmpty || contents.contains("run.json") { return nil }
-    return "\(directory) exists and is not a billable dataset (it has no run.json); writing one there would delete "
-      + "what it holds: choose a new or empty folder, or one an earlier scan wrote"
+    if contents.isEmpty { return nil }
+    guard contents.contains("run.json") else {
+      return "\(directory) exists and is not a billable dataset (it has no run.json); writing one there would delete "
+        + "what it holds: choose a new or empty folder, or one an earlier scan wrote"
+    }
+    // A dataset holds only what billable writes: anything else (a file someone added, a
+    // folder with a run.json of its own) would be deleted with it.
+    if let foreign = contents.sorted().first(where: { !Self.datasetNames.contains($0) }) {
+      return "\(directory) holds \(foreign), which billable did not write and replacing the dataset would delete; "
+        + "move it out, or choose another --out"
+    }
+    return nil
   }
+
+  /// Everything a dataset folder holds.
+  static let datasetNames: Set<String> = [
+    "entries", "entry_sources.csv", "messages.csv", "summary_by_matter.csv", "summary_by_day.csv",
+    "summary_by_week.csv", "errors.csv", "run.json", ".DS_Store",
+  ]
 
   /// Staging and old folders left beside the target by a run that was killed mid-swap.
   static func removeAbandonedStaging(of target: URL) {

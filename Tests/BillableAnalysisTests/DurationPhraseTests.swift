@@ -441,6 +441,8 @@ struct DurationPhraseTests {
     // Hostile figures: found as nothing, never converted to a whole number of minutes
     ("The project will take 200000000000000000 hours.", .nothing),
     ("I spent 99999999999999999999 minutes on it.", .nothing),
+    ("Call from 99999999999999999999:00 to 10:00.", .nothing),
+    ("I spent 1:60 hours on it.", .rejected("implausible")),
     ("Déjà facturé :\n  Recherche ......... 2,0 h\n\nCette semaine, j'ai passé 1h15 sur les fichiers.", .takenAll([75])),
   ]
 

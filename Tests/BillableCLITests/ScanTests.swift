@@ -305,8 +305,14 @@ struct ScanTests {
     #expect(storeInside.status == 1, "\(storeInside.stderr)")
     #expect(try FileManager.default.subpathsOfDirectory(atPath: maildir).sorted() == before)
     #expect(try scratch.read("project/notes.txt") == "keep")
-    // Its own dataset is replaced, through a link as well, and a killed run's staging goes.
+    // Its own dataset is replaced, through a link as well, and a killed run's staging goes;
+    // not when someone put a file of their own into it.
     #expect(try scanInto(scratch.path("reports")).status == 0)
+    try "mine".write(toFile: scratch.path("reports/notes.txt"), atomically: true, encoding: .utf8)
+    let added = try scanInto(scratch.path("reports"))
+    #expect(added.status == 1 && added.stderr.contains("notes.txt"), "\(added.stderr)")
+    #expect(try scratch.read("reports/notes.txt") == "mine")
+    try FileManager.default.removeItem(atPath: scratch.path("reports/notes.txt"))
     try FileManager.default.createSymbolicLink(atPath: scratch.path("link"), withDestinationPath: scratch.path("reports"))
     try FileManager.default.createDirectory(atPath: scratch.path(".reports.tmp-999999"), withIntermediateDirectories: true)
     #expect(try scanInto(scratch.path("link")).status == 0)

@@ -287,8 +287,8 @@ package struct DefaultAnalyzer: Analyzer {
         evidence.append("calendar event '\(event.summary)' is all-day: no duration to bill")
         continue
       }
-      if !event.isCancelled, let minutes = event.minutes, minutes > 24 * 60 {
-        evidence.append("calendar event '\(event.summary)' lasts longer than a day: not a meeting to bill")
+      if !event.isCancelled, let minutes = event.minutes, minutes >= 24 * 60 {
+        evidence.append("calendar event '\(event.summary)' lasts a day or more: not a meeting to bill")
         continue
       }
       guard let minutes = event.minutes, let start = event.start else {

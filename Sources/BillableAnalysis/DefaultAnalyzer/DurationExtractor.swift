@@ -557,10 +557,11 @@ package enum DurationExtractor {
         let start = index
         while index < characters.count, characters[index].isASCIIDigit { index += 1 }
         // Clock time h:mm
+        // (no clock has more than two digits of hours or sixty minutes: "1:60" is no time)
         if index + 2 < characters.count, characters[index] == ":", characters[index + 1].isASCIIDigit,
-          characters[index + 2].isASCIIDigit, index > start, let hour = Int(text(start, index))
+          characters[index + 2].isASCIIDigit, index > start, index - start <= 2, let hour = Int(text(start, index)),
+          let minute = Int(text(index + 1, index + 3)), minute < 60
         {
-          let minute = Int(text(index + 1, index + 3)) ?? 0
           index += 3
           add(.clock(hour: hour, minute: minute), start, index)
           continue
@@ -1146,6 +1147,8 @@ package enum DurationExtractor {
 
   /// "from 2pm to 4:30pm", "10:00-11:15", "2-4pm", "between 2 and 3:30 pm".
   private static func matchClockRange(_ tokens: [Token], at index: Int) -> Match? {
+    // The minutes of something longer ("99999:00 to 10:00") start no range.
+    if index > 0, tokens[index - 1].kind == .symbol(":"), tokens[index].attached { return nil }
     var start = index
     if let word = tokens[index].word, rangeStarts.contains(word) { start = index + 1 }
     guard let (first, afterFirst) = clockTime(tokens, at: start) else { return nil }
