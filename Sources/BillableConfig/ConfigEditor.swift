@@ -22,6 +22,11 @@ package enum ConfigEditor {
   package static func apply(_ key: String, to value: String, in text: String, file: String) throws
     -> (text: String, configuration: Configuration)
   {
+    // A file saved with Windows line ends is edited as LF and written back as it came.
+    if text.contains("\r\n") {
+      let edited = try apply(key, to: value, in: text.replacingOccurrences(of: "\r\n", with: "\n"), file: file)
+      return (edited.text.replacingOccurrences(of: "\n", with: "\r\n"), edited.configuration)
+    }
     let literal = tomlLiteral(value)
     let (tablePath, leaf) = try resolve(key, in: text, file: file)
     let locator = KeyLocator(text: text)

@@ -77,6 +77,11 @@ struct ConfigurationTests {
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("billing.rounding", to: "down", in: text, file: "b.toml") }
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("client.NOPE.rate", to: "1", in: text, file: "b.toml") }
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("nonsense", to: "1", in: text, file: "b.toml") }
+    // A file with Windows line ends is edited, and keeps them.
+    let windows = text.replacingOccurrences(of: "\n", with: "\r\n")
+    let editedWindows = try ConfigEditor.set("client.ACME.rate", to: "400", in: windows, file: "b.toml")
+    #expect(try ConfigurationLoader.load(text: editedWindows, file: "b.toml").clients.first?.rate == 400)
+    #expect(!editedWindows.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     // A value with a line break is one string, never a table of its own.
     let smuggled = "400\n[llm]\nbase_url = \"http://evil.example/v1\""
     #expect(throws: ConfigErrors.self) { try ConfigEditor.set("client.ACME.rate", to: smuggled, in: text, file: "b.toml") }
