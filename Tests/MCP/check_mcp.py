@@ -152,6 +152,16 @@ async def main(billable, root):
                       and os.path.join(linked, "escape") not in messages, errors)
                 again = await session.call_tool("get_time_tracking_summary", {"group_by": "client"})
                 check("the server still serves after errors", not is_error(again), again.content)
+        # A client that writes its calls and closes its end at once still gets every answer.
+        eml = os.path.join(sample, "eml", sorted(os.listdir(os.path.join(sample, "eml")))[0])
+        requests = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "pipe", "version": "1"}}}]
+        requests += [{"jsonrpc": "2.0", "id": n, "method": "tools/call",
+                      "params": {"name": "analyze_time_entry", "arguments": {"path": eml}}} for n in range(2, 8)]
+        piped = subprocess.run([billable, "mcp", "--config", config, "--db", db, "--out", out, "--allow", sample],
+                               input="".join(json.dumps(r) + "\n" for r in requests), capture_output=True, text=True)
+        answered = sorted(json.loads(line)["id"] for line in piped.stdout.splitlines() if line.strip())
+        check("every call is answered when stdin closes right after them", answered == list(range(1, 8)), answered)
     print(f"mcp: {results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
 

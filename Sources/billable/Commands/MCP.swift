@@ -33,14 +33,32 @@ struct MCPServer: AsyncParsableCommand {
       configPath: configOptions.config, database: storeOptions.db, output: out, guardian: PathGuard(allowed: allowed))
     let server = Server(
       name: "billable", version: Billable.configuration.version, capabilities: .init(tools: .init(listChanged: false)))
+    let inFlight = InFlightCalls()
     await server.withMethodHandler(ListTools.self) { _ in
       .init(tools: BillableTools.definitions)
     }
     await server.withMethodHandler(CallTool.self) { [tools] params in
-      await tools.call(params, server: server)
+      await inFlight.begin()
+      defer { Task { await inFlight.end() } }
+      return await tools.call(params, server: server)
     }
     try await server.start(transport: StdioTransport())
     await server.waitUntilCompleted()
+    // The SDK answers each request in a task of its own and returns when standard input
+    // closes: a client that sends its calls and closes its end (a script, a pipe) would lose
+    // the answers still being worked on, and not know whether a change was applied.
+    await inFlight.waitUntilIdle()
+    try? await Task.sleep(for: .milliseconds(100))  // the last answers leave through the transport
+  }
+}
+
+/// Tool calls being answered.
+actor InFlightCalls {
+  private var count = 0
+  func begin() { count += 1 }
+  func end() { count -= 1 }
+  func waitUntilIdle() async {
+    while count > 0 { try? await Task.sleep(for: .milliseconds(10)) }
   }
 }
 
