@@ -349,6 +349,33 @@ struct ScanTests {
     #expect(try entriesFile(scratch).split(separator: "\n").count > 10)
   }
 
+  @Test("an entry without a work date is left out of LEDES, and said so")
+  func ledesWithoutDate() throws {
+    let scratch = try Scratch()
+    let mail = """
+      From: Jane Doe <jane@doe-law.example>
+      To: Jo Smith <jo@acme.example>
+      Date: Mon, 3 Mar 99999 10:00:00 -0500
+      Message-ID: <nodate@doe-law.example>
+      Subject: Project Falcon - SPA
+
+      I spent 2 hours reviewing the SPA.
+
+      """
+    try mail.write(toFile: scratch.path("nodate.eml"), atomically: true, encoding: .utf8)
+    #expect(try scan(scratch, inputs: [scratch.path("nodate.eml"), Self.sample[2]]).status == 0)
+    let ledes = try runBillable(["export", "--config", Self.config, "--db", scratch.path("b.sqlite"), "--format", "ledes98b"])
+    #expect(ledes.status == 0)
+    #expect(ledes.stderr.contains("1 entries have no work date"))
+    let items = ledes.stdout.split(separator: "\n").dropFirst(2)
+    #expect(!items.isEmpty)
+    // INVOICE_DATE, BILLING_START_DATE, BILLING_END_DATE and LINE_ITEM_DATE are all dates.
+    for item in items {
+      let fields = item.split(separator: "|", omittingEmptySubsequences: false)
+      #expect([0, 5, 6, 13].allSatisfy { fields[$0].count == 8 }, "\(item)")
+    }
+  }
+
   @Test("summary and LEDES 1998B export, field by field")
   func summaryAndLEDES() throws {
     let scratch = try Scratch()

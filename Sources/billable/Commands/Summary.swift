@@ -148,7 +148,15 @@ struct Export: ParsableCommand {
       let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
       try output.write(String(decoding: data, as: UTF8.self) + "\n")
     case .ledes98b:
-      let entries = try store.entries(from: from, to: to, approvedOnly: approved)
+      // LEDES needs a date on every line: an entry whose mail had no readable date is left
+      // out (and said so) rather than sent with an empty date an e-billing system rejects.
+      let all = try store.entries(from: from, to: to, approvedOnly: approved)
+      let entries = all.filter { !$0.workDate.isEmpty }
+      if entries.count < all.count {
+        StandardError.write(
+          "billable: \(all.count - entries.count) entries have no work date (their mail had no readable Date) and are left "
+            + "out of the LEDES file; 'billable review list' shows them")
+      }
       let configuration = try configOptions.load()
       var names: [String: String] = [:]
       for timekeeper in configuration.timekeepers {
