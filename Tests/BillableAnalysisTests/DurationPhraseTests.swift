@@ -438,6 +438,12 @@ struct DurationPhraseTests {
     ("The backup window is 1-3 AM, so restores wait.", .rejected("scheduling")),
     ("Walked the floor with their plant manager from 1:30 to 3:15 pm.", .taken(105)),
     ("Happy to do a 30 minute walkthrough with the finance committee if useful.", .rejected("future")),
+    // Held-out mailboxes thirteen and fourteen (a Mexico City lawyer, a Kraków developer)
+    ("Le dediqué 2 horas a la revisión del contrato.", .taken(120)),
+    ("El contrato prevé una jornada de 8 horas con 30 minutos de comida.", .rejected("length")),
+    ("Calculo unas 6 horas para la segunda etapa.", .rejected("future")),
+    ("Estimation for the pickup point feature: 8h, I will put it in the next sprint.", .rejected("future")),
+    ("A 24 hours cache is not safe, so I implemented invalidation.", .rejected("length")),
     // Hostile figures: found as nothing, never converted to a whole number of minutes
     ("The project will take 200000000000000000 hours.", .nothing),
     ("I spent 99999999999999999999 minutes on it.", .nothing),

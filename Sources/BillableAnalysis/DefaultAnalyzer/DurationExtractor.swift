@@ -1278,7 +1278,8 @@ package enum DurationExtractor {
     "levaria", "demoraria", "podemos", "podríamos", "pouvons", "können", "könnten", "possiamo", "kunnen", "allows",
     "estimamos", "estimo", "estimons", "stimiamo", "stimo", "schatten", "schat", "begroten", "prévois", "prévoit",
     "verwacht", "verwachten", "reken", "rekenen", "inplannen", "plannen", "erwarte", "erwarten", "espero", "prevedo",
-    "blocked", "reserved", "pencilled", "penciled", "happy", "glad", "willing", "offer", "preventivo", "devis", "angebot", "offerte", "presupuesto", "orçamento", "begroting", "kostenvoranschlag", "assumes",
+    "calculo", "calcula", "calculamos", "preveo", "contempla", "contemplan", "estimation", "estimations", "estimación", "estimativa", "stima", "schätzung", "inschatting", "blocked", "reserved",
+    "pencilled", "penciled", "happy", "glad", "willing", "offer", "preventivo", "devis", "angebot", "offerte", "presupuesto", "orçamento", "begroting", "kostenvoranschlag", "assumes",
     "assume", "dovrebbe", "dovrebbero", "potrebbe", "potrebbero", "servono", "serviranno", "occorrono", "occorreranno",
     "sollten", "sollte", "müssen", "müssten",
     "recommend", "recommends", "advise",
@@ -1340,6 +1341,14 @@ package enum DurationExtractor {
     "when", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu",
     "fri", "invitation", "invite", "agenda", "where", "dial", "join",
   ]
+  static let shiftWords: Set<String> = [
+    "jornada", "jornadas", "turno", "turnos", "shift", "shifts", "schicht", "schichten", "workweek", "journée", "horario",
+  ]
+  static let breakWords: Set<String> = [
+    "comida", "descanso", "break", "lunch", "pausa", "pause", "almuerzo", "mittagspause", "pranzo", "déjeuner",
+  ]
+  /// Words after a length that keep it a length of time ("a 2 hour call on", "an hour of").
+  static let afterLength: Set<String> = ["on", "of", "for", "with", "to", "in", "at", "and", "or", "per", "a", "each"]
   static let completionVerbs: Set<String> = [
     "finished", "completed", "knocked", "wrapped", "did", "turned", "cranked", "drafted", "reviewed", "wrote",
     "prepared", "got", "banged",
@@ -1639,6 +1648,13 @@ package enum DurationExtractor {
     if let next = wordsAfter.first, travelWords.contains(next), !facts.pastWorkVerb {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
+    // A shift or a break is a fact of someone's job, not time spent on the matter: "una
+    // jornada de 8 horas con 30 minutos de comida", "a 12-hour shift", "30 Minuten Pause".
+    if !facts.pastWorkVerb,
+      wordsBefore.suffix(3).contains(where: Self.shiftWords.contains) || wordsAfter.prefix(2).contains(where: Self.breakWords.contains)
+    {
+      return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
+    }
     // "the drive there takes 3 hours", "le trajet en train prend 3h40", "die Fahrt dauert 7 Stunden"
     if let trip = wordsBefore.suffix(8).lastIndex(where: travelWords.contains),
       wordsBefore[(trip + 1)...].contains(where: travelLengthVerbs.contains), !facts.pastWorkVerb
@@ -1680,9 +1696,11 @@ package enum DurationExtractor {
     let timeOnTask = wordsAfter.first == "on" && (match.range.lowerBound <= 2 || afterSeparator)
     // "a 24-hour rent deposit", "a 15-minute break": a compound adjective describes a thing,
     // unless the thing is work ("a 45-minute call").
-    if match.range.count == 3, tokens[match.range.lowerBound].number != nil,
-      tokens[match.range.lowerBound + 1].kind == .symbol("-"), let thing = wordsAfter.first,
-      !workWordsAndPlurals.contains(thing), !facts.pastWorkVerb
+    let hyphenated = match.range.count == 3 && tokens[match.range.lowerBound].number != nil
+      && tokens[match.range.lowerBound + 1].kind == .symbol("-")
+    let afterArticle = wordsBefore.last == "a" || wordsBefore.last == "an"  // "a 24 hours cache"
+    if hyphenated || afterArticle, let thing = wordsAfter.first, !workWordsAndPlurals.contains(thing),
+      !Self.afterLength.contains(thing), !facts.pastWorkVerb
     {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
@@ -1772,6 +1790,9 @@ package enum DurationExtractor {
   private static let subjectVerbs = Set([
     "spent", "worked", "billed", "logged", "put", "devoted", "lavorato", "gearbeitet", "verbracht", "trabajado",
     "dedicado", "passé", "travaillé", "consacré", "besteed", "gewerkt", "dedicato", "speso", "impiegato",
+    // "Kasia tested it 3 hours": the one who did the work named before its verb
+    "tested", "reviewed", "drafted", "prepared", "researched", "debugged", "implemented", "checked", "analysed",
+    "analyzed",
   ]).union(ownPastVerbs).union(othersPastVerbs)
   /// Portuguese and Spanish say who in the verb: "dediquei", "pasé" are mine; "passou",
   /// "trabajó" someone else's, whoever is named.
