@@ -444,6 +444,8 @@ struct DurationPhraseTests {
     ("Calculo unas 6 horas para la segunda etapa.", .rejected("future")),
     ("Estimation for the pickup point feature: 8h, I will put it in the next sprint.", .rejected("future")),
     ("A 24 hours cache is not safe, so I implemented invalidation.", .rejected("length")),
+    ("Our junior needed 2 days for the queue, and Kasia tested it 3 hours on 4 devices.", .rejected("not-own-work")),
+    ("Kasia and I tested it 3 hours on 4 devices.", .taken(180)),
     // Hostile figures: found as nothing, never converted to a whole number of minutes
     ("The project will take 200000000000000000 hours.", .nothing),
     ("I spent 99999999999999999999 minutes on it.", .nothing),

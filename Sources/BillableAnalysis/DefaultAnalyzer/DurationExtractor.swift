@@ -1258,6 +1258,10 @@ package enum DurationExtractor {
     "i", "i've", "i'd", "i'm", "i'll", "me", "my", "we", "we've", "we'd", "our", "us", "myself", "ourselves",
     "j'ai", "je", "nous", "ich", "wir", "ik", "wij",
   ]
+  /// First-person words that can be a subject (not "my", "our", "me", "us").
+  static let ownSubjects: Set<String> = [
+    "i", "i've", "i'd", "i'm", "i'll", "we", "we've", "we'd", "j'ai", "je", "nous", "ich", "wir", "ik", "wij",
+  ]
   static let thirdPersonWords: Set<String> = [
     "he", "she", "they", "his", "her", "their", "he's", "she's", "they've", "him", "them",
   ]
@@ -1687,6 +1691,11 @@ package enum DurationExtractor {
     let thirdPerson = (facts.thirdPerson && !facts.startsWithOwnVerb && namesSomeoneElse(Array(wordsBefore)))
       || subject == .name
     if thirdPerson && !firstPerson {
+      return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
+    }
+    // Someone named does the work, and the writer is in the sentence only as "our" or "my"
+    // ("our junior needed 2 days, and Kasia tested it 3 hours"): theirs, not the writer's.
+    if subject == .name, !tokens.contains(where: { $0.word.map(Self.ownSubjects.contains) ?? false }) {
       return Verdict(taken: false, reason: "not-own-work", firstPerson: false)
     }
     // A labelled figure is a time entry: "Time: 0.5h", "Hours spent: 2".
