@@ -65,11 +65,6 @@ package enum FileSystem {
     return name(fromBytes: resolved)
   }
 
-  static func exists(_ path: String) -> Bool {
-    var info = stat()
-    return withPath(path) { stat($0, &info) } == 0
-  }
-
   /// Why `path` cannot be looked at ("No such file or directory", "Too many levels of
   /// symbolic links", "File name too long"), or nil when it can.
   static func lookupProblem(_ path: String) -> String? {

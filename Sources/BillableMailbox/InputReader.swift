@@ -34,7 +34,6 @@ package final class InputReader {
   private var mboxGzip: GzipSource?
   /// The message after the current one, read ahead in a truncated gzip stream.
   private var heldMessage: RawMessage?
-  private var heldFailure: MailboxError?
   private var mboxPath = ""
 
   /// Folders (canonical paths) nothing may be read outside of, links followed: the MCP
@@ -61,22 +60,16 @@ package final class InputReader {
   /// The next message or failure, or `nil` when every input is done.
   package func next() -> Event? {
     while true {
-      if let failure = heldFailure {
-        heldFailure = nil
-        return .failure(failure)
-      }
       if let reader = mbox {
         do {
           if var message = try heldMessage ?? reader.next() {
             heldMessage = nil
             // A truncated stream cuts off only its last message: look one ahead to know
             // which that is (the reader has buffered past the end by then).
+            // (Once the gzip stream is truncated its source returns nothing more, so no read
+            // can fail after this one.)
             if let gzip = mboxGzip, gzip.wasTruncated {
-              do {
-                heldMessage = try reader.next()
-              } catch {
-                heldFailure = (error as? MailboxError) ?? MailboxError(path: mboxPath, message: "\(error)")
-              }
+              heldMessage = try reader.next()
               if heldMessage == nil, !message.defects.contains(where: { $0.kind == .truncatedCompressedFile }) {
                 message.defects.append(Defect(.truncatedCompressedFile, offset: Int(message.source.byteOffset)))
               }

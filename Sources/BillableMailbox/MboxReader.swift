@@ -62,7 +62,7 @@ package final class MboxReader {
   /// Ensures `count` bytes from `start` are in the buffer if the stream has them; compacts and
   /// grows as needed. Returns how many are available.
   @discardableResult
-  private func fill(_ count: Int) throws -> Int {
+  private func fill(_ count: Int) -> Int {
     while filled - start < count && !atEOF {
       if start > 0 && (filled == capacity || capacity - filled < Self.chunk) {
         memmove(buffer, buffer + start, filled - start)
@@ -94,7 +94,7 @@ package final class MboxReader {
 
   /// Offset of the next LF at or after `from` (relative to `start`), reading more as needed;
   /// `nil` at the end of the stream.
-  private func lineEnd(from relative: Int) throws -> Int? {
+  private func lineEnd(from relative: Int) -> Int? {
     var searched = relative
     while true {
       let available = filled - start
@@ -106,13 +106,13 @@ package final class MboxReader {
       searched = max(searched, available)
       if searched - relative >= Self.longestLine { return relative + Self.longestLine - 1 }
       if atEOF { return nil }
-      try fill(available + Self.chunk)
+      fill(available + Self.chunk)
     }
   }
 
   /// The next message, or `nil` at the end.
   package func next() throws -> RawMessage? {
-    guard let message = try nextMessage() else {
+    guard let message = nextMessage() else {
       if let error = readError {
         readError = nil
         throw error
@@ -122,17 +122,17 @@ package final class MboxReader {
     return message
   }
 
-  private func nextMessage() throws -> RawMessage? {
+  private func nextMessage() -> RawMessage? {
     if !begun {
       begun = true
-      try fill(8)
+      fill(8)
       if filled - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF { start += 3 }
     }
     // Skip to the first separator (blank lines or junk before it become part of no message,
     // unless there is no separator at all: then the whole stream is one message).
     var messageStartsAtSeparator = false
-    while try fill(1) > 0 {
-      guard let end = try lineEnd(from: 0) else {
+    while fill(1) > 0 {
+      guard let end = lineEnd(from: 0) else {
         if isSeparator(0, filled - start) { start = filled; return nil }
         break
       }
@@ -150,7 +150,7 @@ package final class MboxReader {
     if filled - start == 0 && !messageStartsAtSeparator { return nil }
 
     let messageOffset = fileOffset + Int64(start)
-    if let framed = try framedByContentLength() {
+    if let framed = framedByContentLength() {
       defer { index += 1 }
       return RawMessage(
         bytes: framed, source: SourceRef(path: path, format: format, index: index, byteOffset: messageOffset))
@@ -166,7 +166,7 @@ package final class MboxReader {
       if count > 0 { message.append(contentsOf: UnsafeBufferPointer(start: buffer + start + runStart, count: count)) }
     }
     while true {
-      guard let end = try lineEnd(from: cursor) else {
+      guard let end = lineEnd(from: cursor) else {
         // Last line, without a final line break.
         takeRun(upTo: filled - start)
         start = filled
@@ -257,11 +257,11 @@ package final class MboxReader {
 
   /// The message bytes when its header block has a Content-Length that lands exactly on the
   /// next separator or the end of the stream (mboxcl2); otherwise `nil`, and nothing consumed.
-  private func framedByContentLength() throws -> [UInt8]? {
+  private func framedByContentLength() -> [UInt8]? {
     var cursor = 0
     var length: Int? = nil
     var headerEnd: Int? = nil
-    while let end = try lineEnd(from: cursor) {
+    while let end = lineEnd(from: cursor) {
       if lineIsBlank(cursor, end) {
         headerEnd = end + 1
         break
@@ -283,13 +283,13 @@ package final class MboxReader {
     }
     guard let length, let headerEnd, length <= Self.maxFramedLength else { return nil }
     let bodyEnd = headerEnd + length
-    let available = try fill(bodyEnd + 1 + 256)
+    let available = fill(bodyEnd + 1 + 256)
     guard available >= bodyEnd else { return nil }
     // What follows must be the end, or optional blank lines and then a separator.
     var next = bodyEnd
     while next < available, buffer[start + next] == 0x0A || buffer[start + next] == 0x0D { next += 1 }
     if next < available {
-      guard let end = try lineEnd(from: next), isSeparator(next, end) else { return nil }
+      guard let end = lineEnd(from: next), isSeparator(next, end) else { return nil }
     } else if !atEOF {
       return nil
     }

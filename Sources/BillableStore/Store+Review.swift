@@ -6,25 +6,17 @@ import CSQLite
 /// touches a reviewed entry (`replaceDraftEntries`) nor bills its messages again
 /// (`reviewedCoverage`).
 extension Store {
-  /// One entry as a reviewer sees it.
+  /// One entry as a reviewer sees it: the settled entry (without its sources) and its status;
+  /// `row.hours` reads and writes the entry's.
+  @dynamicMemberLookup
   package struct ReviewRow: Sendable, Equatable {
-    package var entryID: String
+    package var entry: SettledEntry
     package var status: String
-    package var workDate: String
-    package var timekeeper: String
-    package var client: String
-    package var matter: String
-    package var activityCode: String
-    package var taskCode: String
-    package var basis: String
-    package var minutes: Double
-    package var hours: Double
-    package var rate: Double
-    package var amount: Double
-    package var currency: String
-    package var narrative: String
-    package var evidence: String
-    package var messageCount: Int
+
+    package subscript<Value>(dynamicMember path: WritableKeyPath<SettledEntry, Value>) -> Value {
+      get { entry[keyPath: path] }
+      set { entry[keyPath: path] = newValue }
+    }
   }
 
   /// Which entries to list or act on; `nil` is any.
@@ -90,11 +82,11 @@ extension Store {
   package func reviewRows(_ filter: ReviewFilter) throws -> [ReviewRow] {
     let statement = try connection.prepare(
       """
-      SELECT \(Self.reviewColumns) FROM entries
-      WHERE (?1 IS NULL OR status IN (SELECT value FROM json_each(?1)))
-        AND (?2 IS NULL OR work_date >= ?2) AND (?3 IS NULL OR work_date <= ?3)
-        AND (?4 IS NULL OR timekeeper = ?4) AND (?5 IS NULL OR client = ?5) AND (?6 IS NULL OR matter = ?6)
-      ORDER BY work_date, timekeeper, client, matter, entry_id
+      SELECT \(Self.reviewColumns) FROM entries e
+      WHERE (?1 IS NULL OR e.status IN (SELECT value FROM json_each(?1)))
+        AND (?2 IS NULL OR e.work_date >= ?2) AND (?3 IS NULL OR e.work_date <= ?3)
+        AND (?4 IS NULL OR e.timekeeper = ?4) AND (?5 IS NULL OR e.client = ?5) AND (?6 IS NULL OR e.matter = ?6)
+      ORDER BY e.work_date, e.timekeeper, e.client, e.matter, e.entry_id
       """)
     let statuses = filter.statuses.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
     statement.bind([statuses, filter.from, filter.to, filter.timekeeper, filter.client, filter.matter])
@@ -146,26 +138,24 @@ extension Store {
 
   private func setStatus(_ ids: [String], to status: String, by reviewer: String, at time: String, note: String?) throws -> Int {
     precondition(status == "approved" || status == "rejected")
-    do {
-      let current = try connection.prepare("SELECT status FROM entries WHERE entry_id = ?1")
-      let update = try connection.prepare("UPDATE entries SET status = ?2 WHERE entry_id = ?1")
-      var changed = 0
-      for id in ids {
-        current.bind([id])
-        guard try current.step(), let old = current.string(0) else {
-          current.reset()
-          throw ReviewError.noSuchEntry(id)
-        }
+    let current = try connection.prepare("SELECT status FROM entries WHERE entry_id = ?1")
+    let update = try connection.prepare("UPDATE entries SET status = ?2 WHERE entry_id = ?1")
+    var changed = 0
+    for id in ids {
+      current.bind([id])
+      guard try current.step(), let old = current.string(0) else {
         current.reset()
-        // Approving an edited entry keeps it edited: its figures are the reviewer's, not the scan's.
-        if old == status || (status == "approved" && old == "edited") { continue }
-        try update.run([id, status])
-        try recordReview(id, at: time, by: reviewer, action: status == "approved" ? "approve" : "reject",
-          field: "status", old: old, new: status, note: note)
-        changed += 1
+        throw ReviewError.noSuchEntry(id)
       }
-      return changed
+      current.reset()
+      // Approving an edited entry keeps it edited: its figures are the reviewer's, not the scan's.
+      if old == status || (status == "approved" && old == "edited") { continue }
+      try update.run([id, status])
+      try recordReview(id, at: time, by: reviewer, action: status == "approved" ? "approve" : "reject",
+        field: "status", old: old, new: status, note: note)
+      changed += 1
     }
+    return changed
   }
 
   /// How long a review waits for a scan that is writing the store before giving up.
@@ -264,25 +254,16 @@ extension Store {
 
   /// One entry by its full id.
   package func reviewRow(_ id: String) throws -> ReviewRow? {
-    let statement = try connection.prepare("SELECT \(Self.reviewColumns) FROM entries WHERE entry_id = ?1")
+    let statement = try connection.prepare("SELECT \(Self.reviewColumns) FROM entries e WHERE e.entry_id = ?1")
     statement.bind([id])
     return try statement.step() ? Self.reviewRow(statement) : nil
   }
 
-  private static let reviewColumns = """
-    entry_id, status, work_date, timekeeper, client, matter, activity_code, task_code, basis, minutes, hours, rate, amount,
-      currency, narrative, evidence, message_count
-    """
+  private static let reviewColumns = settledColumns + ", e.status"
 
   /// A row of `reviewColumns`.
   private static func reviewRow(_ statement: Statement) -> ReviewRow {
-    ReviewRow(
-      entryID: statement.string(0) ?? "", status: statement.string(1) ?? "", workDate: statement.string(2) ?? "",
-      timekeeper: statement.string(3) ?? "", client: statement.string(4) ?? "", matter: statement.string(5) ?? "",
-      activityCode: statement.string(6) ?? "", taskCode: statement.string(7) ?? "", basis: statement.string(8) ?? "",
-      minutes: statement.double(9), hours: statement.double(10), rate: statement.double(11), amount: statement.double(12),
-      currency: statement.string(13) ?? "", narrative: statement.string(14) ?? "", evidence: statement.string(15) ?? "",
-      messageCount: statement.int(16))
+    ReviewRow(entry: settledEntry(statement), status: statement.string(settledColumnCount) ?? "")
   }
 
   private func recordReview(

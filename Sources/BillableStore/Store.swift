@@ -547,9 +547,7 @@ package final class Store {
     // grouped here: a subquery per entry cost more than writing the whole dataset.
     let statement = try connection.prepare(
       """
-      SELECT e.entry_id, e.message_id, e.content_hash, e.source, e.thread_id, e.sent_at, e.work_date, e.timekeeper,
-        e.direction, e.client, e.matter, e.activity_code, e.task_code, e.basis, e.minutes, e.hours, e.rate, e.amount,
-        e.currency, e.narrative, e.evidence, e.confidence, e.analyzer, e.message_count, es.content_hash, es.message_id
+      SELECT \(Self.settledColumns), es.content_hash, es.message_id
       FROM entries e LEFT JOIN entry_sources es ON es.entry_id = e.entry_id
       WHERE (?1 IS NULL OR e.work_date >= ?1) AND (?2 IS NULL OR e.work_date <= ?2) AND (?3 = 1 OR e.status <> 'rejected')
         AND (?4 = 0 OR e.status IN ('approved', 'edited'))
@@ -563,23 +561,34 @@ package final class Store {
         try body(entry)
         current = nil
       }
-      if current == nil {
-        current = SettledEntry(
-          entryID: id, messageID: statement.string(1) ?? "", contentHash: statement.string(2) ?? "",
-          source: statement.string(3) ?? "", threadID: statement.string(4) ?? "", sentAt: statement.string(5) ?? "",
-          workDate: statement.string(6) ?? "", timekeeper: statement.string(7) ?? "", direction: statement.string(8) ?? "",
-          client: statement.string(9) ?? "", matter: statement.string(10) ?? "", activityCode: statement.string(11) ?? "",
-          taskCode: statement.string(12) ?? "", basis: statement.string(13) ?? "", minutes: statement.double(14),
-          hours: statement.double(15), rate: statement.double(16), amount: statement.double(17),
-          currency: statement.string(18) ?? "", narrative: statement.string(19) ?? "", evidence: statement.string(20) ?? "",
-          confidence: statement.double(21), analyzer: statement.string(22) ?? "", messageCount: statement.int(23),
-          sources: [])
-      }
-      if let hash = statement.string(24) {
-        current?.sources.append(EntrySource(contentHash: hash, messageID: statement.string(25) ?? ""))
+      if current == nil { current = Self.settledEntry(statement) }
+      if let hash = statement.string(Self.settledColumnCount) {
+        current?.sources.append(EntrySource(contentHash: hash, messageID: statement.string(Self.settledColumnCount + 1) ?? ""))
       }
     }
     if let entry = current { try body(entry) }
+  }
+
+  /// The columns of `entries` (aliased `e`) that make a `SettledEntry`, in its order.
+  static let settledColumns = """
+    e.entry_id, e.message_id, e.content_hash, e.source, e.thread_id, e.sent_at, e.work_date, e.timekeeper, e.direction,
+      e.client, e.matter, e.activity_code, e.task_code, e.basis, e.minutes, e.hours, e.rate, e.amount, e.currency,
+      e.narrative, e.evidence, e.confidence, e.analyzer, e.message_count
+    """
+  static let settledColumnCount: Int32 = 24
+
+  /// The entry in a row that starts with `settledColumns` (its sources are not in it).
+  static func settledEntry(_ statement: Statement) -> SettledEntry {
+    SettledEntry(
+      entryID: statement.string(0) ?? "", messageID: statement.string(1) ?? "", contentHash: statement.string(2) ?? "",
+      source: statement.string(3) ?? "", threadID: statement.string(4) ?? "", sentAt: statement.string(5) ?? "",
+      workDate: statement.string(6) ?? "", timekeeper: statement.string(7) ?? "", direction: statement.string(8) ?? "",
+      client: statement.string(9) ?? "", matter: statement.string(10) ?? "", activityCode: statement.string(11) ?? "",
+      taskCode: statement.string(12) ?? "", basis: statement.string(13) ?? "", minutes: statement.double(14),
+      hours: statement.double(15), rate: statement.double(16), amount: statement.double(17),
+      currency: statement.string(18) ?? "", narrative: statement.string(19) ?? "", evidence: statement.string(20) ?? "",
+      confidence: statement.double(21), analyzer: statement.string(22) ?? "", messageCount: statement.int(23),
+      sources: [])
   }
 
   /// Entries as an array (for exports and summaries of modest size).

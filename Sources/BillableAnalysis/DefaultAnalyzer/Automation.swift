@@ -23,20 +23,17 @@ package enum Automation {
     if let subject = message.subject, let prefix = autoReplyPrefix(subject) {
       return "auto-reply subject (\(prefix.dropLast()))"
     }
-    if let sender = message.from.first?.address.lowercased(), isNoReply(sender) {
-      return "no-reply sender \(sender)"
-    }
+    guard let sender = message.from.first?.address.lowercased() else { return nil }
+    if isNoReply(sender) { return "no-reply sender \(sender)" }
     // Signing and scheduling services send from their own domain with none of the headers
     // above ("dse_NA4@docusign.net"); the person behind it is at most in Reply-To.
-    if let sender = message.from.first?.address.lowercased(), let at = sender.lastIndex(of: "@"),
-      notificationDomains.contains(String(sender[sender.index(after: at)...]))
-    {
+    if notificationDomains.contains(where: { ClientMatcher.domainMatches(sender, $0) }) {
       return "notification service sender \(sender)"
     }
     return nil
   }
 
-  static let notificationDomains: Set<String> = [
+  static let notificationDomains = [
     "docusign.net", "echosign.com", "adobesign.com", "calendly.com", "hellosign.com", "dropboxsign.com",
     "pandadoc.net", "notifications.google.com", "calendar-notification.google.com",
   ]

@@ -1,3 +1,4 @@
+import BillableModel
 import Foundation
 
 /// A hand-written reader of the iCalendar (RFC 5545) parts the parser kept: just what billing
@@ -164,7 +165,7 @@ package enum CalendarReader {
       digits.count == shape.count - (shape.count == 15 ? 1 : 0),
       let year = Int(digits.prefix(4)), let month = Int(digits.dropFirst(4).prefix(2)),
       let day = Int(digits.dropFirst(6).prefix(2)),
-      (1970...2200).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+      (1970...2200).contains(year), CivilDate.isValid(year: Int64(year), month: Int64(month), day: Int64(day))
     else { return unreadable }
     var components = DateComponents()
     components.year = year
@@ -220,14 +221,6 @@ package enum CalendarReader {
     "AUS Eastern Standard Time": "Australia/Sydney", "New Zealand Standard Time": "Pacific/Auckland",
     "UTC": "UTC", "Coordinated Universal Time": "UTC",
   ]
-
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
 
   /// RFC 5545 DURATION: `PT1H30M`, `P1D`, `-PT15M`, `P1W`.
   static func parseDuration(_ text: String) -> TimeInterval? {

@@ -129,9 +129,10 @@ package struct DefaultAnalyzer: Analyzer {
     let subject = message.subject ?? ""
     // A subject rule without * or ? is a phrase the subject contains ("Weekly report" also
     // ignores "Weekly report – week 11"); with them it is a pattern of the whole subject.
+    let lowerSubject = subject.lowercased()
     if let pattern = configuration.ignore.subjects.first(where: { pattern in
       pattern.contains(where: { $0 == "*" || $0 == "?" })
-        ? Automation.glob(pattern, matches: subject) : subject.lowercased().contains(pattern.lowercased())
+        ? Automation.glob(pattern, matches: subject) : lowerSubject.contains(pattern.lowercased())
     }) {
       return finish(.ignoredSubject, "subject matches ignore rule '\(pattern)'")
     }
@@ -204,7 +205,7 @@ package struct DefaultAnalyzer: Analyzer {
     // which the client does not pay for (talking about the matter itself is A105 work). The
     // timekeeper's own time entries sent to the office are the record of work, and stay.
     if external.isEmpty, !participants.isEmpty,
-      let phrase = Self.billingAdministration.first(where: { subject.lowercased().contains($0) || newText.lowercased().contains($0) }),
+      let phrase = Self.phrase(of: Self.billingAdministration, in: [lowerSubject, newText.lowercased()]),
       direction == .received || durations().found.isEmpty
     {
       return finish(.internal, "among the firm only, about billing (\"\(phrase)\"), not work on the matter")
@@ -361,6 +362,11 @@ package struct DefaultAnalyzer: Analyzer {
 
   /// Who the timekeeper dealt with: the firm (A105), the client (A106), other counsel (A107)
   /// or anyone else (A108).
+  /// The first of `phrases` that one of `texts` (lowercased, each once) contains.
+  static func phrase(of phrases: [String], in texts: [String]) -> String? {
+    phrases.first { phrase in texts.contains { $0.contains(phrase) } }
+  }
+
   /// Phrases of billing administration: timesheets, time entries and invoicing runs.
   static let billingAdministration = [
     "timesheet", "time sheet", "time entries", "your hours", "prebill", "pre-bill", "billing run", "month-end billing",

@@ -106,9 +106,8 @@ package enum DurationExtractor {
           if disclaimer { verdict = Verdict(taken: false, reason: "disclaimer", firstPerson: verdict.firstPerson) }
           let minutes = match.minutes
           if let minutes, verdict.taken {
-            var task = taskPhrase(tokens, excluding: match.range, in: bytes)
+            let task = workBefore.map(Self.workClause) ?? taskPhrase(tokens, excluding: match.range, in: bytes)
             if let workBefore {
-              task = Self.workClause(workBefore)
               trimmed = evidence(
                 workBefore.trimmingCharacters(in: .whitespaces) + " " + sentence.trimmingCharacters(in: .whitespaces))
             }
@@ -1002,9 +1001,8 @@ package enum DurationExtractor {
   private static func matchQuantityRange(_ tokens: [Token], from index: Int, lower: Double, separator: Int) -> Match? {
     guard let kind = tokens[safe: separator]?.kind else { return nil }
     switch kind {
-    case .symbol("-"), .symbol("\u{2013}"), .word("to"), .word("or"), .word("bis"), .word("à"), .word("a"), .word("tot"),
-      .word("até"), .word("o"), .word("ou"), .word("oder"):
-      break
+    case .symbol("-"), .symbol("\u{2013}"): break
+    case .word(let word) where durationRangeJoins.contains(word): break
     case .word(let word) where conjunctions.contains(word) && index > 0 && tokens[index - 1].word.map(betweenWords.contains) == true:
       break
     default: return nil
@@ -1051,15 +1049,18 @@ package enum DurationExtractor {
   /// "from" in a clock range: "von 14:00 bis 15:30", "de 9:00 à 11:00", "dalle 10:00 alle 12:00".
   private static let rangeStarts: Set<String> = ["from", "between", "von", "de", "desde", "dalle", "van", "das", "entre"]
 
+  private static let daysAround: Set<String> = ["today", "yesterday", "tonight"]
+  private static let partsOfDay: Set<String> = ["morning", "afternoon", "evening"]
+
   private static func isShorthandPlace(_ tokens: [Token], number index: Int, after: Int) -> Bool {
     // "0.5 on the call", "Billed 1.2 for the motion"; not "PHP 5.6 on a shared host", where
     // the figure belongs to the word before it.
     // "Billed another .6 this morning on the answer": when it was done may come between.
     var follower = after
-    if let word = tokens[safe: follower]?.word, ["today", "yesterday", "tonight"].contains(word) {
+    if let word = tokens[safe: follower]?.word, Self.daysAround.contains(word) {
       follower += 1
     } else if tokens[safe: follower]?.word == "this", let part = tokens[safe: follower + 1]?.word,
-      ["morning", "afternoon", "evening"].contains(part)
+      Self.partsOfDay.contains(part)
     {
       follower += 2
     }
@@ -1091,7 +1092,7 @@ package enum DurationExtractor {
       }
     }
     // A bulleted time entry: "- 0.8 review SPA comments", "• 1.1 revise schedule 4".
-    if index == 1, [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")].contains(tokens[0].kind),
+    if index == 1, Self.bullets.contains(tokens[0].kind),
       let next = tokens[safe: after]?.word, workWordsAndPlurals.contains(next)
     {
       return true
@@ -1357,14 +1358,18 @@ package enum DurationExtractor {
     "finished", "completed", "knocked", "wrapped", "did", "turned", "cranked", "drafted", "reviewed", "wrote",
     "prepared", "got", "banged",
   ]
+  static let slotWords: Set<String> = ["window", "slot", "shift", "maintenance"]
+  static let runVerbs: Set<String> = ["runs", "run", "lasts"]
+  static let italianInfinitiveEndings = [
+    "are", "ere", "ire", "arlo", "arla", "arli", "arle", "erlo", "erla", "erli", "erle", "irlo", "irla", "irli",
+  ]
   static let weekdays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
   static let bullets: [Kind] = [.symbol("-"), .symbol("*"), .symbol("•"), .symbol("\u{2013}")]
   /// Italian "per" is "for": "un'ora e mezza per la revisione", "40 minuti per confrontarli"
   /// (an article or an infinitive after it) are no rate, as "$300 per hour" is.
   static func isItalianFor(_ next: String) -> Bool {
     italianArticles.contains(next)
-      || ["are", "ere", "ire", "arlo", "arla", "arli", "arle", "erlo", "erla", "erli", "erle", "irlo", "irla", "irli"]
-        .contains { next.count > $0.count + 2 && next.hasSuffix($0) }
+      || italianInfinitiveEndings.contains { next.count > $0.count + 2 && next.hasSuffix($0) }
   }
   /// Italian "per" is "for": "un'ora e mezza per la revisione" is no rate.
   static let italianArticles: Set<String> = ["la", "il", "lo", "le", "i", "gli", "l'", "un", "una", "uno"]
@@ -1611,7 +1616,7 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "future", firstPerson: firstPerson)
     }
     // "the backup window is 1-3 AM", "her shift 7-15": a slot on the clock, not time spent.
-    if match.isRange, wordsBefore.suffix(3).contains(where: { ["window", "slot", "shift", "maintenance"].contains($0) }) {
+    if match.isRange, wordsBefore.suffix(3).contains(where: Self.slotWords.contains) {
       return Verdict(taken: false, reason: "scheduling", firstPerson: firstPerson)
     }
     // A clock range next to a weekday or "When:" announces a meeting; it is not time spent.
@@ -1666,7 +1671,7 @@ package enum DurationExtractor {
       return Verdict(taken: false, reason: "length", firstPerson: firstPerson)
     }
     // "The recording is 45 minutes long", "the video runs 20 minutes": a length, not work.
-    if wordsAfter.first == "long" || wordsBefore.suffix(3).contains(where: { ["runs", "run", "lasts"].contains($0) }),
+    if wordsAfter.first == "long" || wordsBefore.suffix(3).contains(where: Self.runVerbs.contains),
       wordsBefore.contains(where: { lengthVerbs.contains($0) || mediaWords.contains($0) }),
       !facts.pastWorkVerb
     {

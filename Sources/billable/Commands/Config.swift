@@ -59,15 +59,20 @@ struct Config: ParsableCommand {
     @Argument(help: "The new value.") var value: String
 
     func run() throws {
-      guard let text = try? String(contentsOfFile: options.config, encoding: .utf8) else {
-        StandardError.write("billable: \(options.config): cannot read the file; create one with 'billable config init'")
+      let unreadable = "billable: \(options.config): cannot read the file; create one with 'billable config init'"
+      // No lock file beside a configuration that is not there.
+      guard FileManager.default.isReadableFile(atPath: options.config) else {
+        StandardError.write(unreadable)
         throw ExitCode(2)
       }
       do {
         try AtomicFile.locked(options.config) {
-          // Read again under the lock: another `set` may have changed the file meanwhile.
-          let current = (try? String(contentsOfFile: options.config, encoding: .utf8)) ?? text
-          let updated = try ConfigEditor.set(key, to: value, in: current, file: options.config)
+          // Read under the lock: another `set` may be changing the file at this moment.
+          guard let text = try? String(contentsOfFile: options.config, encoding: .utf8) else {
+            StandardError.write(unreadable)
+            throw ExitCode(2)
+          }
+          let updated = try ConfigEditor.set(key, to: value, in: text, file: options.config)
           try AtomicFile.write(updated, to: options.config)
         }
         print("\(key) = \(ConfigEditor.tomlLiteralForDisplay(value))")

@@ -258,7 +258,7 @@ struct Review: ParsableCommand {
       while idLength < 32, Set(rows.map { $0.entryID.prefix(idLength) }).count < rows.count { idLength += 2 }
       let short = ["id", "status", "date", "tk", "client", "matter", "act", "basis", "hours", "amount", "cur", "narrative"]
       let table = [short] + rows.map { row in
-        var line = cells(row, idLength: idLength).map { TerminalText.printable($0) }
+        var line = cells(row, idLength: idLength)  // TextTable makes every cell printable
         line[11] = line[11].count > 60 ? String(line[11].prefix(59)) + "…" : line[11]
         return line
       }
